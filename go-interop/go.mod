@@ -1,0 +1,3 @@
+module gobrpc-interop
+
+go 1.27

@@ -1,0 +1,337 @@
+//! Decoding: per-stream type table, limits, the top-level message sequence.
+
+mod cursor;
+mod value;
+mod zero;
+
+pub(crate) use cursor::Cursor;
+
+use crate::error::{Category, Error, Result};
+use crate::wire::{Input, TypeId, WireType};
+use serde::de::DeserializeOwned;
+use std::collections::HashMap;
+use std::io::Read;
+use std::sync::Arc;
+
+/// Bounds on what a peer can make the decoder do. The defaults are safe for untrusted input;
+/// raise them for trusted peers that send bigger or deeper values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// Largest message (length prefix) accepted. Default 64 MiB. Go accepts up to 8 GiB.
+    pub max_message: usize,
+    /// Deepest nesting of values (structs, slices, arrays, maps, interfaces) accepted.
+    /// Default 500. Go has no limit and dies of stack overflow at a few million levels.
+    pub max_depth: usize,
+    /// Most type definitions one stream may register. Default 10,000.
+    pub max_type_defs: usize,
+    /// Most bytes of type definitions one stream may send in total. Default 8 MiB.
+    pub max_type_def_bytes: usize,
+    /// Longest interface concrete-type name accepted. Default 1024, as in Go.
+    pub max_interface_name: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_message: 64 << 20,
+            max_depth: 500,
+            max_type_defs: 10_000,
+            max_type_def_bytes: 8 << 20,
+            max_interface_name: 1024,
+        }
+    }
+}
+
+impl Limits {
+    /// Sets [`max_message`](Self::max_message).
+    pub fn max_message(mut self, n: usize) -> Self {
+        self.max_message = n;
+        self
+    }
+
+    /// Sets [`max_depth`](Self::max_depth).
+    pub fn max_depth(mut self, n: usize) -> Self {
+        self.max_depth = n;
+        self
+    }
+
+    /// Sets [`max_type_defs`](Self::max_type_defs).
+    pub fn max_type_defs(mut self, n: usize) -> Self {
+        self.max_type_defs = n;
+        self
+    }
+
+    /// Sets [`max_type_def_bytes`](Self::max_type_def_bytes).
+    pub fn max_type_def_bytes(mut self, n: usize) -> Self {
+        self.max_type_def_bytes = n;
+        self
+    }
+
+    /// Sets [`max_interface_name`](Self::max_interface_name).
+    pub fn max_interface_name(mut self, n: usize) -> Self {
+        self.max_interface_name = n;
+        self
+    }
+}
+
+/// The decoding half of a gob stream, without I/O: the peer's type definitions, limits, and a
+/// message-at-a-time API over bytes you buffer.
+///
+/// [`decode`](Self::decode) takes the bytes received so far and either decodes one value from
+/// their front (returning how many bytes it used) or reports that more bytes are needed,
+/// without keeping anything from the incomplete attempt. An async codec can drive it straight
+/// from its read buffer.
+///
+/// ```
+/// use gobrpc::DecoderState;
+///
+/// let bytes = [0x03, 0x04, 0x00, 0x06, 0x03, 0x04];
+/// let mut dec = DecoderState::new();
+/// let (v, used) = dec.decode::<i64>(&bytes)?.expect("one whole value");
+/// assert_eq!((v, used), (3, 4));
+/// assert!(dec.decode::<i64>(&bytes[used..])?.is_none()); // the next value is incomplete
+/// # Ok::<(), gobrpc::Error>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct DecoderState {
+    pub(crate) types: HashMap<i32, Arc<WireType>>,
+    pub(crate) limits: Limits,
+    typedef_bytes: usize,
+    journal: Vec<(i32, usize)>,
+    /// Wire-field to Rust-field maps, keyed by (struct id, address of serde's field list).
+    pub(crate) field_maps: HashMap<(i32, usize), Arc<[u16]>>,
+    /// Stream offset of the next byte handed to `decode`.
+    offset: u64,
+}
+
+impl DecoderState {
+    /// A fresh stream with default [`Limits`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A fresh stream with the given limits.
+    pub fn with_limits(limits: Limits) -> Self {
+        DecoderState {
+            limits,
+            ..Self::default()
+        }
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// The peer's definition of type `id`, if it has sent one.
+    pub fn wire_type(&self, id: TypeId) -> Option<&WireType> {
+        self.types.get(&id.0).map(|t| &**t)
+    }
+
+    /// Decodes one value from the front of `buf`. Returns the value and the number of bytes
+    /// it used, or `None` if `buf` does not yet hold the whole value (nothing is kept from the
+    /// attempt; call again with more bytes).
+    pub fn decode<T: DeserializeOwned>(&mut self, buf: &[u8]) -> Result<Option<(T, usize)>> {
+        self.run(buf, |c, id| value::deserialize_top::<T>(c, id))
+    }
+
+    /// Decodes and discards one value (Go's `Decode(nil)`), still registering the type
+    /// definitions it carries. Returns the bytes used, or `None` if more are needed.
+    pub fn skip(&mut self, buf: &[u8]) -> Result<Option<usize>> {
+        Ok(self.run(buf, |c, id| c.skip_top(id))?.map(|((), n)| n))
+    }
+
+    /// Runs one top-level decode: type definitions, then one value of the id that follows.
+    pub(crate) fn run<T>(
+        &mut self,
+        buf: &[u8],
+        f: impl FnOnce(&mut Cursor<'_, '_>, TypeId) -> Result<T>,
+    ) -> Result<Option<(T, usize)>> {
+        self.journal.clear();
+        let offset = self.offset;
+        let max = self.limits.max_message;
+        let mut cursor = Cursor::new(Input::new(buf, offset, max), self);
+        let result = cursor
+            .top_type_sequence()
+            .and_then(|id| f(&mut cursor, id).map_err(|e| cursor.locate(e)));
+        let used = cursor.input.consumed();
+        match result {
+            Ok(v) => {
+                cursor.input.finish_message();
+                let used = cursor.input.consumed().max(used);
+                self.offset += used as u64;
+                Ok(Some((v, used)))
+            }
+            Err(e) if e.category() == Category::UnexpectedEof => {
+                self.rollback();
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn rollback(&mut self) {
+        while let Some((id, bytes)) = self.journal.pop() {
+            self.types.remove(&id);
+            self.typedef_bytes -= bytes;
+            self.field_maps.retain(|(sid, _), _| *sid != id);
+        }
+    }
+
+    /// Registers the definition of `id` that `input` is positioned at (Go's `recvType`).
+    pub(crate) fn recv_type(&mut self, id: i64, input: &mut Input<'_>) -> Result<()> {
+        let at = input.offset();
+        if id < TypeId::FIRST_USER.0 as i64 || id > i32::MAX as i64 {
+            return Err(Error::corrupt("gob: duplicate type received").at(at));
+        }
+        let id = id as i32;
+        if self.types.contains_key(&id) {
+            return Err(Error::corrupt("gob: duplicate type received").at(at));
+        }
+        if self.types.len() >= self.limits.max_type_defs {
+            return Err(Error::limit(format!(
+                "gob: more than {} type definitions on one stream",
+                self.limits.max_type_defs
+            ))
+            .at(at));
+        }
+        let start = input.consumed();
+        let wire = WireType::decode(input)?;
+        let bytes = input.consumed() - start;
+        if self.typedef_bytes + bytes > self.limits.max_type_def_bytes {
+            return Err(Error::limit(format!(
+                "gob: type definitions exceed {} bytes on one stream",
+                self.limits.max_type_def_bytes
+            ))
+            .at(at));
+        }
+        self.typedef_bytes += bytes;
+        self.types.insert(id, Arc::new(wire));
+        self.journal.push((id, bytes));
+        Ok(())
+    }
+}
+
+/// Decodes gob values from a [`std::io::Read`], like Go's `gob.NewDecoder(r)`.
+///
+/// Reads whole messages (never trusting a length prefix for an allocation beyond what has
+/// actually arrived) and decodes values from them.
+///
+/// ```
+/// use gobrpc::Decoder;
+///
+/// let bytes: &[u8] = &[0x08, 0x0c, 0x00, 0x05, b'h', b'e', b'l', b'l', b'o'];
+/// let mut dec = Decoder::new(bytes);
+/// let s: String = dec.decode()?;
+/// assert_eq!(s, "hello");
+/// assert!(dec.decode::<String>().unwrap_err().is_eof());
+/// # Ok::<(), gobrpc::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Decoder<R> {
+    reader: R,
+    state: DecoderState,
+    buf: Vec<u8>,
+    eof: bool,
+}
+
+/// How much is read from the underlying reader at a time.
+const READ_CHUNK: usize = 64 << 10;
+
+impl<R: Read> Decoder<R> {
+    /// A decoder for a new stream read from `reader`, with default [`Limits`].
+    pub fn new(reader: R) -> Self {
+        Self::with_limits(reader, Limits::default())
+    }
+
+    /// A decoder with the given limits.
+    pub fn with_limits(reader: R, limits: Limits) -> Self {
+        Decoder {
+            reader,
+            state: DecoderState::with_limits(limits),
+            buf: Vec::new(),
+            eof: false,
+        }
+    }
+
+    /// Reads the next value. A clean end of stream before any byte of a value is an error
+    /// whose [`is_eof`](Error::is_eof) is true.
+    pub fn decode<T: DeserializeOwned>(&mut self) -> Result<T> {
+        self.drive(|st, buf| st.decode::<T>(buf))
+    }
+
+    /// Reads and discards the next value (Go's `Decode(nil)`).
+    pub fn skip(&mut self) -> Result<()> {
+        self.drive(|st, buf| Ok(st.skip(buf)?.map(|n| ((), n))))
+    }
+
+    /// The stream's type state.
+    pub fn state(&mut self) -> &mut DecoderState {
+        &mut self.state
+    }
+
+    pub(crate) fn drive<T>(
+        &mut self,
+        mut f: impl FnMut(&mut DecoderState, &[u8]) -> Result<Option<(T, usize)>>,
+    ) -> Result<T> {
+        loop {
+            if !self.buf.is_empty() || self.eof {
+                if let Some((v, used)) = f(&mut self.state, &self.buf)? {
+                    self.buf.drain(..used);
+                    return Ok(v);
+                }
+            }
+            if self.eof {
+                return Err(if self.buf.is_empty() {
+                    Error::eof()
+                } else {
+                    Error::unexpected_eof()
+                });
+            }
+            self.fill()?;
+        }
+    }
+
+    /// Reads more bytes: at most what the next message still lacks (so a lying length prefix
+    /// costs nothing up front), at least one chunk.
+    fn fill(&mut self) -> Result<()> {
+        let start = self.buf.len();
+        self.buf.resize(start + READ_CHUNK, 0);
+        let n = loop {
+            match self.reader.read(&mut self.buf[start..]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.buf.truncate(start);
+                    return Err(Error::io(e));
+                }
+            }
+        };
+        self.buf.truncate(start + n);
+        if n == 0 {
+            self.eof = true;
+        }
+        Ok(())
+    }
+
+    /// Returns the underlying reader (bytes already buffered are lost).
+    pub fn into_inner(self) -> R {
+        self.reader
+    }
+}
+
+/// Decodes the first value of a complete gob stream held in memory.
+///
+/// ```
+/// let v: Vec<i64> = gobrpc::from_slice(&gobrpc::to_vec(&vec![1i64, 2, 3])?)?;
+/// assert_eq!(v, [1, 2, 3]);
+/// # Ok::<(), gobrpc::Error>(())
+/// ```
+pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
+    match DecoderState::new().decode(bytes)? {
+        Some((v, _)) => Ok(v),
+        None if bytes.is_empty() => Err(Error::eof()),
+        None => Err(Error::unexpected_eof()),
+    }
+}

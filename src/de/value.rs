@@ -1,0 +1,826 @@
+//! The serde `Deserializer`, driven by the wire type of each value.
+//!
+//! Gob is self-describing, so every request is answered from the peer's type: the Rust type
+//! only chooses among compatible wire types (Go's `compatibleType` rules) and gets Go's
+//! overflow check on integers. Struct fields are matched by name; wire fields the Rust type
+//! lacks are skipped; Rust fields absent from the wire get Go's zero value.
+
+use super::cursor::{err_range, Cursor, Resolved};
+use super::zero::ZeroDe;
+use crate::error::{Error, Result};
+use crate::wire::{Builtin, TypeId, WireType};
+use serde::de::{self, DeserializeSeed, Deserializer, IntoDeserializer, Visitor};
+use std::sync::Arc;
+
+/// Decodes a top-level value of type `id` into `T`.
+pub(super) fn deserialize_top<'a, T: de::Deserialize<'a>>(
+    c: &mut Cursor<'a, '_>,
+    id: TypeId,
+) -> Result<T> {
+    if !c.is_struct(id) {
+        c.singleton_delta()?;
+    }
+    T::deserialize(ValueDe {
+        c,
+        id,
+        name: "value",
+    })
+}
+
+/// One value of wire type `id`; `name` is the Rust field it goes to (for error messages).
+pub(crate) struct ValueDe<'c, 'a, 'd> {
+    c: &'c mut Cursor<'a, 'd>,
+    id: TypeId,
+    name: &'static str,
+}
+
+fn wire_desc(r: &Resolved) -> String {
+    match r {
+        Resolved::Builtin(b) => b.go_name().to_string(),
+        Resolved::Def(w) => w.describe(),
+    }
+}
+
+impl<'c, 'a, 'd> ValueDe<'c, 'a, 'd> {
+    fn wrong_type(&self, rust: &str) -> Error {
+        let sent = self
+            .c
+            .resolve(self.id)
+            .map(|r| wire_desc(&r))
+            .unwrap_or_else(|_| self.id.to_string());
+        self.c.locate(Error::type_mismatch(format!(
+            "gob: wrong type ({rust}) for received field {}: the peer sent {sent}",
+            self.name
+        )))
+    }
+
+    fn out_of_range(&self) -> Error {
+        self.c.locate(Error::type_mismatch(format!(
+            "gob: value for \"{}\" out of range",
+            self.name
+        )))
+    }
+
+    fn signed(&mut self, rust: &str) -> Result<i64> {
+        if self.id != TypeId::INT {
+            return Err(self.wrong_type(rust));
+        }
+        self.c.input.read_int()
+    }
+
+    fn unsigned(&mut self, rust: &str) -> Result<u64> {
+        if self.id != TypeId::UINT {
+            return Err(self.wrong_type(rust));
+        }
+        self.c.input.read_uint()
+    }
+
+    fn float(&mut self, rust: &str) -> Result<f64> {
+        if self.id != TypeId::FLOAT {
+            return Err(self.wrong_type(rust));
+        }
+        self.c.input.read_float()
+    }
+
+    fn string(&mut self) -> Result<&'a str> {
+        if self.id != TypeId::STRING {
+            return Err(self.wrong_type("string"));
+        }
+        let at = self.c.input.offset();
+        let b = self.c.input.read_bytes()?;
+        std::str::from_utf8(b).map_err(|_| {
+            Error::type_mismatch("gob: string is not valid UTF-8 (decode into bytes instead)")
+                .at(at)
+        })
+    }
+
+    fn def(&self) -> Result<Option<Arc<WireType>>> {
+        Ok(match self.c.resolve(self.id)? {
+            Resolved::Def(w) => Some(w),
+            Resolved::Builtin(_) => None,
+        })
+    }
+
+    /// Runs `f` one nesting level down.
+    fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        self.c.descend()?;
+        let r = f(self);
+        self.c.ascend();
+        r
+    }
+
+    fn visit_struct<V: Visitor<'a>>(
+        mut self,
+        wt: Arc<WireType>,
+        rust_name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        let map = self.field_map(&wt, rust_name, fields)?;
+        self.nested(|s| {
+            visitor.visit_map(StructAccess {
+                c: &mut *s.c,
+                wt,
+                map,
+                fields,
+                field: -1,
+                wire_done: false,
+                seen: Seen::new(fields.len()),
+                zero_next: 0,
+                pending: Pending::None,
+            })
+        })
+    }
+
+    /// Which Rust field each wire field goes to (cached per wire type and Rust type).
+    fn field_map(
+        &mut self,
+        wt: &WireType,
+        rust_name: &str,
+        fields: &'static [&'static str],
+    ) -> Result<Arc<[u16]>> {
+        let key = (self.id.0, fields.as_ptr() as usize);
+        if let Some(m) = self.c.st.field_maps.get(&key) {
+            return Ok(m.clone());
+        }
+        let WireType::Struct { fields: wire, .. } = wt else {
+            unreachable!("field_map is only called for structs")
+        };
+        let map: Arc<[u16]> = wire
+            .iter()
+            .map(|wf| {
+                fields
+                    .iter()
+                    .position(|f| *f == wf.name)
+                    .map_or(NO_FIELD, |i| i as u16)
+            })
+            .collect();
+        if !fields.is_empty() && !wire.is_empty() && map.iter().all(|&m| m == NO_FIELD) {
+            return Err(self.c.locate(Error::type_mismatch(format!(
+                "gob: type mismatch: no fields matched compiling decoder for {rust_name}"
+            ))));
+        }
+        self.c.st.field_maps.insert(key, map.clone());
+        Ok(map)
+    }
+
+    fn visit_seq_of<V: Visitor<'a>>(
+        mut self,
+        visitor: V,
+        want_len: Option<usize>,
+    ) -> Result<V::Value> {
+        match self.c.resolve(self.id)? {
+            Resolved::Builtin(Builtin::Bytes) => {
+                let b = self.c.input.read_bytes()?;
+                if let Some(n) = want_len {
+                    if n != b.len() {
+                        return Err(self.wrong_type(&format!("[_; {n}]")));
+                    }
+                }
+                visitor.visit_seq(de::value::SeqDeserializer::new(b.iter().copied()))
+            }
+            Resolved::Builtin(Builtin::Complex) => {
+                let re = self.c.input.read_float()?;
+                let im = self.c.input.read_float()?;
+                visitor.visit_seq(de::value::SeqDeserializer::new([re, im].into_iter()))
+            }
+            Resolved::Def(w) => match &*w {
+                WireType::Slice { elem, .. } => {
+                    let elem = *elem;
+                    let n = self.c.input.read_len("slice length", 1)?;
+                    if let Some(want) = want_len {
+                        if want != n {
+                            return Err(self.c.locate(Error::type_mismatch(format!(
+                                "gob: length mismatch: {n} elements for a Rust array of {want}"
+                            ))));
+                        }
+                    }
+                    self.nested(|s| {
+                        visitor.visit_seq(SeqAccess {
+                            c: &mut *s.c,
+                            elem,
+                            left: n,
+                        })
+                    })
+                }
+                WireType::Array { elem, len, .. } => {
+                    let elem = *elem;
+                    if let Some(want) = want_len {
+                        if want as i64 != *len {
+                            return Err(self.wrong_type(&format!("[_; {want}]")));
+                        }
+                    }
+                    let n = self.c.input.read_len("array length", 1)?;
+                    if n as i64 != *len {
+                        return Err(self
+                            .c
+                            .locate(Error::corrupt("gob: length mismatch in decodeArray")));
+                    }
+                    self.nested(|s| {
+                        visitor.visit_seq(SeqAccess {
+                            c: &mut *s.c,
+                            elem,
+                            left: n,
+                        })
+                    })
+                }
+                _ => Err(self.wrong_type("sequence")),
+            },
+            _ => Err(self.wrong_type("sequence")),
+        }
+    }
+
+    fn payload(&mut self, rust: &str) -> Result<&'a [u8]> {
+        match self.c.resolve(self.id)? {
+            Resolved::Builtin(Builtin::Bytes) => self.c.input.read_bytes(),
+            Resolved::Def(w) if matches!(*w, WireType::Marshaler { .. }) => {
+                self.c.input.read_bytes()
+            }
+            _ => Err(self.wrong_type(rust)),
+        }
+    }
+}
+
+const NO_FIELD: u16 = u16::MAX;
+
+macro_rules! signed_int {
+    ($($method:ident, $visit:ident, $t:ty);* $(;)?) => {$(
+        fn $method<V: Visitor<'a>>(mut self, visitor: V) -> Result<V::Value> {
+            let v = self.signed(stringify!($t))?;
+            let v = <$t>::try_from(v).map_err(|_| self.out_of_range())?;
+            visitor.$visit(v)
+        }
+    )*};
+}
+
+macro_rules! unsigned_int {
+    ($($method:ident, $visit:ident, $t:ty);* $(;)?) => {$(
+        fn $method<V: Visitor<'a>>(mut self, visitor: V) -> Result<V::Value> {
+            let v = self.unsigned(stringify!($t))?;
+            let v = <$t>::try_from(v).map_err(|_| self.out_of_range())?;
+            visitor.$visit(v)
+        }
+    )*};
+}
+
+impl<'a> Deserializer<'a> for ValueDe<'_, 'a, '_> {
+    type Error = Error;
+
+    fn is_human_readable(&self) -> bool {
+        false
+    }
+
+    fn deserialize_any<V: Visitor<'a>>(mut self, visitor: V) -> Result<V::Value> {
+        match self.c.resolve(self.id)? {
+            Resolved::Builtin(b) => match b {
+                Builtin::Bool => visitor.visit_bool(self.c.input.read_uint()? != 0),
+                Builtin::Int => visitor.visit_i64(self.c.input.read_int()?),
+                Builtin::Uint => visitor.visit_u64(self.c.input.read_uint()?),
+                Builtin::Float => visitor.visit_f64(self.c.input.read_float()?),
+                Builtin::Complex => self.visit_seq_of(visitor, None),
+                Builtin::String => visitor.visit_borrowed_str(self.string()?),
+                Builtin::Bytes => visitor.visit_borrowed_bytes(self.c.input.read_bytes()?),
+                Builtin::Interface => match self.c.interface_name()? {
+                    None => visitor.visit_none(),
+                    Some(_) => {
+                        // Untyped targets get the concrete value itself.
+                        let concrete = self.c.interface_header()?;
+                        self.nested(|s| {
+                            if !s.c.is_struct(concrete) {
+                                s.c.singleton_delta()?;
+                            }
+                            visitor.visit_some(ValueDe {
+                                c: &mut *s.c,
+                                id: concrete,
+                                name: s.name,
+                            })
+                        })
+                    }
+                },
+            },
+            Resolved::Def(w) => match &*w {
+                WireType::Struct { .. } => self.nested(|s| {
+                    visitor.visit_map(DynStructAccess {
+                        c: &mut *s.c,
+                        wt: w.clone(),
+                        field: -1,
+                        next: None,
+                    })
+                }),
+                WireType::Map { key, elem, .. } => {
+                    let (key, elem) = (*key, *elem);
+                    let n = self.c.input.read_len("map length", 2)?;
+                    self.nested(|s| {
+                        visitor.visit_map(MapAccess {
+                            c: &mut *s.c,
+                            key,
+                            elem,
+                            left: n,
+                        })
+                    })
+                }
+                WireType::Slice { .. } | WireType::Array { .. } => self.visit_seq_of(visitor, None),
+                WireType::Marshaler { .. } => {
+                    visitor.visit_borrowed_bytes(self.c.input.read_bytes()?)
+                }
+            },
+        }
+    }
+
+    fn deserialize_bool<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
+        if self.id != TypeId::BOOL {
+            return Err(self.wrong_type("bool"));
+        }
+        visitor.visit_bool(self.c.input.read_uint()? != 0)
+    }
+
+    signed_int! {
+        deserialize_i8, visit_i8, i8;
+        deserialize_i16, visit_i16, i16;
+        deserialize_i32, visit_i32, i32;
+        deserialize_i64, visit_i64, i64;
+    }
+
+    unsigned_int! {
+        deserialize_u8, visit_u8, u8;
+        deserialize_u16, visit_u16, u16;
+        deserialize_u32, visit_u32, u32;
+        deserialize_u64, visit_u64, u64;
+    }
+
+    fn deserialize_i128<V: Visitor<'a>>(mut self, visitor: V) -> Result<V::Value> {
+        visitor.visit_i128(self.signed("i128")? as i128)
+    }
+
+    fn deserialize_u128<V: Visitor<'a>>(mut self, visitor: V) -> Result<V::Value> {
+        visitor.visit_u128(self.unsigned("u128")? as u128)
+    }
+
+    fn deserialize_f32<V: Visitor<'a>>(mut self, visitor: V) -> Result<V::Value> {
+        let v = self.float("f32")?;
+        let a = v.abs();
+        if a > f32::MAX as f64 && a <= f64::MAX {
+            return Err(self.out_of_range());
+        }
+        visitor.visit_f32(v as f32)
+    }
+
+    fn deserialize_f64<V: Visitor<'a>>(mut self, visitor: V) -> Result<V::Value> {
+        let v = self.float("f64")?;
+        visitor.visit_f64(v)
+    }
+
+    fn deserialize_char<V: Visitor<'a>>(mut self, visitor: V) -> Result<V::Value> {
+        if self.id == TypeId::STRING {
+            return visitor.visit_borrowed_str(self.string()?);
+        }
+        let v = self.signed("char")?;
+        let c = u32::try_from(v)
+            .ok()
+            .and_then(char::from_u32)
+            .ok_or_else(|| self.out_of_range())?;
+        visitor.visit_char(c)
+    }
+
+    fn deserialize_str<V: Visitor<'a>>(mut self, visitor: V) -> Result<V::Value> {
+        visitor.visit_borrowed_str(self.string()?)
+    }
+
+    fn deserialize_string<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_bytes<V: Visitor<'a>>(mut self, visitor: V) -> Result<V::Value> {
+        visitor.visit_borrowed_bytes(self.payload("bytes")?)
+    }
+
+    fn deserialize_byte_buf<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_bytes(visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
+        if self.id == TypeId::INTERFACE {
+            // Peek: a zero-length name is the nil interface.
+            let mut probe = self.c.input.clone();
+            if probe.read_uint()? == 0 {
+                self.c.input = probe;
+                return visitor.visit_none();
+            }
+        }
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_unit<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
+        match self.c.resolve(self.id)? {
+            Resolved::Def(w) if matches!(*w, WireType::Struct { .. }) => {
+                self.c.skip(self.id)?;
+                visitor.visit_unit()
+            }
+            Resolved::Builtin(Builtin::Interface) => {
+                if self.c.interface_name()?.is_some() {
+                    return Err(self.wrong_type("()"));
+                }
+                visitor.visit_unit()
+            }
+            _ => Err(self.wrong_type("()")),
+        }
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'a>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.deserialize_unit(visitor)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'a>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_seq<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
+        self.visit_seq_of(visitor, None)
+    }
+
+    fn deserialize_tuple<V: Visitor<'a>>(self, len: usize, visitor: V) -> Result<V::Value> {
+        if self.id == TypeId::COMPLEX {
+            return self.visit_seq_of(visitor, None);
+        }
+        self.visit_seq_of(visitor, Some(len))
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'a>>(
+        self,
+        _name: &'static str,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.deserialize_tuple(len, visitor)
+    }
+
+    fn deserialize_map<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
+        match self.def()? {
+            Some(w) if matches!(*w, WireType::Map { .. } | WireType::Struct { .. }) => {
+                self.deserialize_any(visitor)
+            }
+            _ => Err(self.wrong_type("map")),
+        }
+    }
+
+    fn deserialize_struct<V: Visitor<'a>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        match self.def()? {
+            Some(w) if matches!(*w, WireType::Struct { .. }) => {
+                self.visit_struct(w, name, fields, visitor)
+            }
+            _ => {
+                let sent = self
+                    .c
+                    .resolve(self.id)
+                    .map(|r| wire_desc(&r))
+                    .unwrap_or_default();
+                Err(self.c.locate(Error::type_mismatch(format!(
+                    "gob: type mismatch in decoder: want struct type {name}; got non-struct ({sent})"
+                ))))
+            }
+        }
+    }
+
+    fn deserialize_enum<V: Visitor<'a>>(
+        mut self,
+        name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        match self.id {
+            TypeId::INTERFACE => {
+                let at = self.c.input.offset();
+                let Some(concrete_name) = self.c.interface_name()? else {
+                    // nil: variant 0, which an interface enum may declare as a unit variant.
+                    return visitor.visit_enum(IntoDeserializer::<Error>::into_deserializer(0u32));
+                };
+                let concrete_name = std::str::from_utf8(concrete_name).map_err(|_| {
+                    Error::corrupt("gob: interface type name is not valid UTF-8").at(at)
+                })?;
+                let concrete = self.c.interface_header()?;
+                self.nested(|s| {
+                    visitor.visit_enum(InterfaceAccess {
+                        c: &mut *s.c,
+                        name: concrete_name,
+                        concrete,
+                        field: s.name,
+                    })
+                })
+            }
+            TypeId::INT | TypeId::UINT => {
+                let v = if self.id == TypeId::INT {
+                    u32::try_from(self.c.input.read_int()?).ok()
+                } else {
+                    u32::try_from(self.c.input.read_uint()?).ok()
+                };
+                let v = v.ok_or_else(|| self.out_of_range())?;
+                visitor.visit_enum(IntoDeserializer::<Error>::into_deserializer(v))
+            }
+            TypeId::STRING => {
+                let s = self.string()?;
+                visitor.visit_enum(IntoDeserializer::<Error>::into_deserializer(s))
+            }
+            _ => Err(self.wrong_type(name)),
+        }
+    }
+
+    fn deserialize_identifier<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_any(visitor)
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
+        self.c.skip(self.id)?;
+        visitor.visit_unit()
+    }
+}
+
+/// Which Rust fields have been filled from the wire.
+enum Seen {
+    Small(u64),
+    Large(Vec<bool>),
+}
+
+impl Seen {
+    fn new(n: usize) -> Self {
+        if n <= 64 {
+            Seen::Small(0)
+        } else {
+            Seen::Large(vec![false; n])
+        }
+    }
+
+    fn set(&mut self, i: usize) {
+        match self {
+            Seen::Small(bits) => *bits |= 1 << i,
+            Seen::Large(v) => v[i] = true,
+        }
+    }
+
+    fn get(&self, i: usize) -> bool {
+        match self {
+            Seen::Small(bits) => bits & (1 << i) != 0,
+            Seen::Large(v) => v[i],
+        }
+    }
+}
+
+enum Pending {
+    None,
+    Wire(TypeId, &'static str),
+    Zero,
+}
+
+/// A struct into a Rust struct: wire fields by name, then the zero values of the rest.
+struct StructAccess<'c, 'a, 'd> {
+    c: &'c mut Cursor<'a, 'd>,
+    wt: Arc<WireType>,
+    map: Arc<[u16]>,
+    fields: &'static [&'static str],
+    field: i64,
+    wire_done: bool,
+    seen: Seen,
+    zero_next: usize,
+    pending: Pending,
+}
+
+impl<'a> de::MapAccess<'a> for StructAccess<'_, 'a, '_> {
+    type Error = Error;
+
+    fn next_key_seed<K: DeserializeSeed<'a>>(&mut self, seed: K) -> Result<Option<K::Value>> {
+        let WireType::Struct { fields: wire, .. } = &*self.wt else {
+            unreachable!("StructAccess is only built for structs")
+        };
+        while !self.wire_done {
+            if self.c.input.message_done() {
+                self.wire_done = true;
+                break;
+            }
+            let delta = self.c.input.read_uint()?;
+            if delta == 0 {
+                self.wire_done = true;
+                break;
+            }
+            self.field = self.field.saturating_add(delta.min(u32::MAX as u64) as i64);
+            let Some(wf) = wire.get(self.field as usize) else {
+                return Err(self.c.locate(err_range()));
+            };
+            let local = self.map[self.field as usize];
+            if local == NO_FIELD {
+                let id = wf.id;
+                self.c.skip(id)?;
+                continue;
+            }
+            let local = local as usize;
+            self.seen.set(local);
+            let name = self.fields[local];
+            self.pending = Pending::Wire(wf.id, name);
+            return seed
+                .deserialize(de::value::BorrowedStrDeserializer::new(name))
+                .map(Some);
+        }
+        while self.zero_next < self.fields.len() {
+            let i = self.zero_next;
+            self.zero_next += 1;
+            if !self.seen.get(i) {
+                self.pending = Pending::Zero;
+                return seed
+                    .deserialize(de::value::BorrowedStrDeserializer::new(self.fields[i]))
+                    .map(Some);
+            }
+        }
+        Ok(None)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'a>>(&mut self, seed: V) -> Result<V::Value> {
+        match std::mem::replace(&mut self.pending, Pending::None) {
+            Pending::Wire(id, name) => seed.deserialize(ValueDe {
+                c: &mut *self.c,
+                id,
+                name,
+            }),
+            Pending::Zero => seed.deserialize(ZeroDe),
+            Pending::None => Err(Error::corrupt("gob: struct value requested before its key")),
+        }
+    }
+}
+
+/// A struct into an untyped target: the wire fields present, keyed by name.
+struct DynStructAccess<'c, 'a, 'd> {
+    c: &'c mut Cursor<'a, 'd>,
+    wt: Arc<WireType>,
+    field: i64,
+    next: Option<TypeId>,
+}
+
+impl<'a> de::MapAccess<'a> for DynStructAccess<'_, 'a, '_> {
+    type Error = Error;
+
+    fn next_key_seed<K: DeserializeSeed<'a>>(&mut self, seed: K) -> Result<Option<K::Value>> {
+        let WireType::Struct { fields: wire, .. } = &*self.wt else {
+            unreachable!("DynStructAccess is only built for structs")
+        };
+        if self.c.input.message_done() {
+            return Ok(None);
+        }
+        let delta = self.c.input.read_uint()?;
+        if delta == 0 {
+            return Ok(None);
+        }
+        self.field = self.field.saturating_add(delta.min(u32::MAX as u64) as i64);
+        let Some(wf) = wire.get(self.field as usize) else {
+            return Err(self.c.locate(err_range()));
+        };
+        self.next = Some(wf.id);
+        seed.deserialize(de::value::StrDeserializer::<Error>::new(&wf.name))
+            .map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'a>>(&mut self, seed: V) -> Result<V::Value> {
+        let id = self
+            .next
+            .take()
+            .ok_or_else(|| Error::corrupt("gob: struct value requested before its key"))?;
+        seed.deserialize(ValueDe {
+            c: &mut *self.c,
+            id,
+            name: "field",
+        })
+    }
+}
+
+struct SeqAccess<'c, 'a, 'd> {
+    c: &'c mut Cursor<'a, 'd>,
+    elem: TypeId,
+    left: usize,
+}
+
+impl<'a> de::SeqAccess<'a> for SeqAccess<'_, 'a, '_> {
+    type Error = Error;
+
+    fn next_element_seed<T: DeserializeSeed<'a>>(&mut self, seed: T) -> Result<Option<T::Value>> {
+        if self.left == 0 {
+            return Ok(None);
+        }
+        self.left -= 1;
+        seed.deserialize(ValueDe {
+            c: &mut *self.c,
+            id: self.elem,
+            name: "element",
+        })
+        .map(Some)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.left)
+    }
+}
+
+struct MapAccess<'c, 'a, 'd> {
+    c: &'c mut Cursor<'a, 'd>,
+    key: TypeId,
+    elem: TypeId,
+    left: usize,
+}
+
+impl<'a> de::MapAccess<'a> for MapAccess<'_, 'a, '_> {
+    type Error = Error;
+
+    fn next_key_seed<K: DeserializeSeed<'a>>(&mut self, seed: K) -> Result<Option<K::Value>> {
+        if self.left == 0 {
+            return Ok(None);
+        }
+        self.left -= 1;
+        seed.deserialize(ValueDe {
+            c: &mut *self.c,
+            id: self.key,
+            name: "map key",
+        })
+        .map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'a>>(&mut self, seed: V) -> Result<V::Value> {
+        seed.deserialize(ValueDe {
+            c: &mut *self.c,
+            id: self.elem,
+            name: "map value",
+        })
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.left)
+    }
+}
+
+/// A non-nil interface as an enum: the registered Go name picks the variant.
+struct InterfaceAccess<'c, 'a, 'd> {
+    c: &'c mut Cursor<'a, 'd>,
+    name: &'a str,
+    concrete: TypeId,
+    field: &'static str,
+}
+
+impl<'c, 'a, 'd> de::EnumAccess<'a> for InterfaceAccess<'c, 'a, 'd> {
+    type Error = Error;
+    type Variant = Self;
+
+    fn variant_seed<V: DeserializeSeed<'a>>(self, seed: V) -> Result<(V::Value, Self)> {
+        let v = seed.deserialize(de::value::BorrowedStrDeserializer::<Error>::new(self.name))?;
+        Ok((v, self))
+    }
+}
+
+impl<'a> de::VariantAccess<'a> for InterfaceAccess<'_, 'a, '_> {
+    type Error = Error;
+
+    fn unit_variant(self) -> Result<()> {
+        self.c.skip_top(self.concrete)
+    }
+
+    fn newtype_variant_seed<T: DeserializeSeed<'a>>(self, seed: T) -> Result<T::Value> {
+        let id = self.concrete;
+        let field = self.field;
+        let c = &mut *self.c;
+        if !c.is_struct(id) {
+            c.singleton_delta()?;
+        }
+        seed.deserialize(ValueDe { c, id, name: field })
+    }
+
+    fn tuple_variant<V: Visitor<'a>>(self, len: usize, visitor: V) -> Result<V::Value> {
+        let id = self.concrete;
+        let field = self.field;
+        let c = &mut *self.c;
+        if !c.is_struct(id) {
+            c.singleton_delta()?;
+        }
+        ValueDe { c, id, name: field }.deserialize_tuple(len, visitor)
+    }
+
+    fn struct_variant<V: Visitor<'a>>(
+        self,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        let id = self.concrete;
+        let field = self.field;
+        ValueDe {
+            c: &mut *self.c,
+            id,
+            name: field,
+        }
+        .deserialize_struct("interface value", fields, visitor)
+    }
+}

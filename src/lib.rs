@@ -1,0 +1,17 @@
+//! gobrpc: Go's `encoding/gob` codec and `net/rpc` protocol for Rust.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod de;
+mod error;
+pub mod schema;
+mod ser;
+pub mod wire;
+
+pub use de::{from_slice, Decoder, DecoderState, Limits};
+pub use error::{Category, Error, Result};
+pub use schema::{GobType, TypeBuilder};
+pub use ser::{to_vec, Encoder, EncoderState};
+
+#[cfg(feature = "derive")]
+pub use gobrpc_derive::GobType;

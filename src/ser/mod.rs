@@ -1,0 +1,292 @@
+//! Encoding: per-stream type state, Go's type-definition order, message assembly.
+
+mod typedefs;
+mod value;
+
+use crate::error::{Error, Result};
+use crate::schema::{GoKind, GobType, TypeBuilder, TypeRef};
+use crate::wire::{put_int, put_uint_back};
+use serde::Serialize;
+use std::borrow::Cow;
+use std::io::Write;
+
+pub(crate) use typedefs::TypeIds;
+
+/// The encoding half of a gob stream, without I/O: it remembers which types the peer has been
+/// sent and appends whole messages to a byte buffer you own.
+///
+/// One `EncoderState` per stream (per connection direction), for the stream's whole life, just
+/// as Go keeps one `gob.Encoder` per connection: type definitions go out once.
+///
+/// ```
+/// use gobrpc::EncoderState;
+///
+/// let mut enc = EncoderState::new();
+/// let mut out = Vec::new();
+/// enc.encode(&vec![1i64, 2, 3], &mut out)?;
+/// // the definition of []int, then the value
+/// assert_eq!(out, [0x0b, 0x7f, 0x02, 0x01, 0x02, 0xff, 0x80, 0x00, 0x01, 0x04, 0x00, 0x00,
+///                  0x07, 0xff, 0x80, 0x00, 0x03, 0x02, 0x04, 0x06]);
+/// # Ok::<(), gobrpc::Error>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct EncoderState {
+    pub(crate) types: TypeBuilder,
+    pub(crate) ids: TypeIds,
+    spare: Vec<Vec<u8>>,
+}
+
+impl EncoderState {
+    /// A fresh stream: no type has been sent yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends the messages that encode `value` (type definitions first, as needed) to `out`.
+    /// On error, `out` is left as it was.
+    pub fn encode<T: Serialize + GobType + ?Sized>(
+        &mut self,
+        value: &T,
+        out: &mut Vec<u8>,
+    ) -> Result<()> {
+        let ty = T::build(&mut self.types);
+        self.encode_with_type(value, ty, out)
+    }
+
+    /// Like [`encode`](Self::encode) for a value whose Go type was described separately.
+    pub(crate) fn encode_with_type<T: Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+        ty: TypeRef,
+        out: &mut Vec<u8>,
+    ) -> Result<()> {
+        let start = out.len();
+        let snapshot = self.ids.snapshot();
+        let mut session = Session::new(self, std::mem::take(out));
+        let result = session.encode_top(value, ty);
+        let (mut bufs, state) = session.finish();
+        *out = std::mem::take(&mut bufs[0]);
+        state.recycle(bufs);
+        if let Err(e) = result {
+            out.truncate(start);
+            self.ids.rollback(snapshot);
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// The type registry this stream describes its types with.
+    pub fn types(&mut self) -> &mut TypeBuilder {
+        &mut self.types
+    }
+
+    fn recycle(&mut self, bufs: Vec<Vec<u8>>) {
+        for mut b in bufs.into_iter().skip(1) {
+            if b.capacity() <= 1 << 20 && self.spare.len() < 8 {
+                b.clear();
+                self.spare.push(b);
+            }
+        }
+    }
+}
+
+/// Room reserved in front of every message buffer for its length prefix.
+const LEN_SPACE: usize = 9;
+
+/// One `encode` call: the buffers of messages in progress and Go's writer stack.
+pub(crate) struct Session<'e> {
+    pub(crate) st: &'e mut EncoderState,
+    /// `bufs[0]` is the output stream; the last buffer is the one values are written into.
+    bufs: Vec<Vec<u8>>,
+    /// Indexes into `bufs`: where a finished message goes (Go's `enc.w` stack).
+    writers: Vec<usize>,
+    /// Bumped whenever a buffer is flushed, so a struct field never rolls back past a flush.
+    pub(crate) flushes: u64,
+}
+
+impl<'e> Session<'e> {
+    fn new(st: &'e mut EncoderState, out: Vec<u8>) -> Self {
+        Session {
+            st,
+            bufs: vec![out],
+            writers: vec![0],
+            flushes: 0,
+        }
+    }
+
+    fn finish(self) -> (Vec<Vec<u8>>, &'e mut EncoderState) {
+        (self.bufs, self.st)
+    }
+
+    fn new_buffer(&mut self) -> Vec<u8> {
+        let mut b = self.st.spare.pop().unwrap_or_default();
+        b.clear();
+        b.resize(LEN_SPACE, 0);
+        b
+    }
+
+    /// The buffer values are being written into.
+    #[inline]
+    pub(crate) fn buf(&mut self) -> &mut Vec<u8> {
+        self.bufs.last_mut().expect("a value buffer")
+    }
+
+    fn push_buffer(&mut self) {
+        let b = self.new_buffer();
+        self.bufs.push(b);
+    }
+
+    /// Go's `writeMessage(w, b)`: prefixes the current buffer with its length, appends it to
+    /// the buffer at `target`, and empties it.
+    fn write_message(&mut self, target: usize) -> Result<()> {
+        let top = self.bufs.len() - 1;
+        debug_assert!(target < top);
+        let (lo, hi) = self.bufs.split_at_mut(top);
+        let src = &mut hi[0];
+        let body = src.len() - LEN_SPACE;
+        if body as u64 >= 1 << 33 {
+            return Err(Error::encode("gob: encoder: message too big"));
+        }
+        let mut space = [0u8; LEN_SPACE];
+        let n = put_uint_back(&mut space, body as u64);
+        src[LEN_SPACE - n..LEN_SPACE].copy_from_slice(&space[LEN_SPACE - n..]);
+        lo[target].extend_from_slice(&src[LEN_SPACE - n..]);
+        src.truncate(LEN_SPACE);
+        self.flushes += 1;
+        Ok(())
+    }
+
+    /// The innermost writer (Go's `enc.writer()`).
+    fn writer(&self) -> usize {
+        *self.writers.last().expect("a writer")
+    }
+
+    fn encode_top<T: Serialize + ?Sized>(&mut self, value: &T, ty: TypeRef) -> Result<()> {
+        self.push_buffer();
+        let w = self.writer();
+        let id = self.send_type_descriptor(w, ty, true)?;
+        put_int(self.buf(), id as i64);
+        value::encode_top(self, value, ty)?;
+        self.write_message(w)
+    }
+
+    /// Encodes a non-nil interface value whose concrete type is `ty`, sent under `name`
+    /// (Go's `encodeInterface`).
+    pub(crate) fn encode_interface<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        ty: TypeRef,
+        value: &T,
+    ) -> Result<()> {
+        crate::wire::put_bytes(self.buf(), name.as_bytes());
+        let w = self.writer();
+        let id = self.send_type_descriptor(w, ty, false)?;
+        put_int(self.buf(), id as i64);
+        let b = self.bufs.len() - 1;
+        self.writers.push(b);
+        self.push_buffer();
+        let r = value::encode_top(self, value, ty);
+        self.writers.pop();
+        r?;
+        self.write_message(b)?;
+        let data = self.bufs.pop().expect("data buffer");
+        self.st.spare.push(data);
+        Ok(())
+    }
+
+    /// Go's `sendTypeDescriptor`: assigns ids to `ty`'s whole static type as Go would, sends
+    /// each definition the peer lacks (outer type first, each its own message through
+    /// `writer`), and returns the id to send with the value.
+    fn send_type_descriptor(&mut self, writer: usize, ty: TypeRef, top: bool) -> Result<i32> {
+        let EncoderState { types, ids, .. } = &mut *self.st;
+        let base = types.base(ty);
+        let root_name = match types.get(base).kind {
+            // Go builds a top-level pointer-receiver marshaler from `*T`, whose Name() is "".
+            GoKind::Marshaler {
+                ptr_receiver: true, ..
+            } if top => Cow::Borrowed(""),
+            _ => types.get(base).name.clone(),
+        };
+        let id = ids.assign(types, base, &root_name)?;
+        let mut pending = Vec::new();
+        ids.unsent_definitions(types, ty, top, &mut pending)?;
+        for def in pending {
+            let buf = self.bufs.last_mut().expect("a value buffer");
+            put_int(buf, -(def.id as i64));
+            def.wire.encode(buf);
+            self.write_message(writer)?;
+        }
+        Ok(id)
+    }
+}
+
+/// Encodes gob values onto a [`std::io::Write`], like Go's `gob.NewEncoder(w)`.
+///
+/// Each [`encode`](Self::encode) writes whole messages in one `write_all` call.
+///
+/// ```
+/// use gobrpc::{Encoder, GobType};
+/// use serde::Serialize;
+///
+/// #[derive(Serialize, GobType)]
+/// #[gob(name = "main.Point")]
+/// struct Point { #[serde(rename = "X")] x: i64, #[serde(rename = "Y")] y: i64 }
+///
+/// let mut enc = Encoder::new(Vec::new());
+/// enc.encode(&Point { x: 22, y: 33 })?;
+/// let bytes = enc.into_inner();
+/// assert_eq!(&bytes[bytes.len() - 8..], [0x07, 0xff, 0x80, 0x01, 0x2c, 0x01, 0x42, 0x00]);
+/// # Ok::<(), gobrpc::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Encoder<W> {
+    writer: W,
+    state: EncoderState,
+    buf: Vec<u8>,
+}
+
+impl<W: Write> Encoder<W> {
+    /// An encoder for a new stream written to `writer`.
+    pub fn new(writer: W) -> Self {
+        Encoder {
+            writer,
+            state: EncoderState::new(),
+            buf: Vec::new(),
+        }
+    }
+
+    /// Writes `value`, preceded by any type definitions the stream still lacks.
+    pub fn encode<T: Serialize + GobType + ?Sized>(&mut self, value: &T) -> Result<()> {
+        self.buf.clear();
+        self.state.encode(value, &mut self.buf)?;
+        self.writer.write_all(&self.buf)?;
+        Ok(())
+    }
+
+    /// The stream's type state.
+    pub fn state(&mut self) -> &mut EncoderState {
+        &mut self.state
+    }
+
+    /// A reference to the underlying writer.
+    pub fn get_ref(&self) -> &W {
+        &self.writer
+    }
+
+    /// Returns the underlying writer.
+    pub fn into_inner(self) -> W {
+        self.writer
+    }
+}
+
+/// Encodes one value as a complete gob stream (its type definitions, then the value).
+///
+/// ```
+/// assert_eq!(gobrpc::to_vec(&3i64)?, [0x03, 0x04, 0x00, 0x06]);
+/// # Ok::<(), gobrpc::Error>(())
+/// ```
+pub fn to_vec<T: Serialize + GobType + ?Sized>(value: &T) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    EncoderState::new().encode(value, &mut out)?;
+    Ok(out)
+}

@@ -1,0 +1,309 @@
+//! Which wire id each described type has on this stream, and which definitions were sent.
+//!
+//! This reproduces Go's id allocation order and definition order exactly, so that a Rust
+//! encoder given Go's type names produces Go's bytes:
+//! - ids: a struct takes its id before its fields are built; arrays, slices and maps build
+//!   their element (and key) types first and take their id afterwards;
+//! - names: the first path that reaches a type fixes its `CommonType.Name` (top level and
+//!   interface concrete types: `Name()`; struct fields: `Name()` or `String()` if unnamed;
+//!   slice elements: `Elem().Name()` without dereferencing; array and map children: none);
+//! - definitions: outer type first, then field, element, key types in order (pre-order).
+
+use crate::error::{Error, Result};
+use crate::schema::{GoKind, TypeBuilder, TypeRef};
+use crate::wire::{CommonType, FieldType, MarshalerKind, TypeId, WireType};
+use std::borrow::Cow;
+
+#[derive(Debug, Clone, Default)]
+struct Entry {
+    /// 0 until assigned.
+    id: i32,
+    /// Set once the type has started building (Go's `types[rt]` entry).
+    built: bool,
+    name: Cow<'static, str>,
+    sent: bool,
+    /// The id of `*T` for a pointer-receiver marshaler (Go's `*big.Int` quirk), 0 if none.
+    ptr_id: i32,
+}
+
+/// A definition to send: `-id` followed by `wire`.
+pub(crate) struct Definition {
+    pub(crate) id: i32,
+    pub(crate) wire: WireType,
+}
+
+/// Per-stream wire ids of the types in a [`TypeBuilder`].
+#[derive(Debug)]
+pub(crate) struct TypeIds {
+    entries: Vec<Entry>,
+    next_id: i32,
+    journal: Vec<(u32, Entry)>,
+    journal_next: i32,
+}
+
+impl Default for TypeIds {
+    fn default() -> Self {
+        TypeIds {
+            entries: Vec::new(),
+            next_id: TypeId::FIRST_USER.0,
+            journal: Vec::new(),
+            journal_next: TypeId::FIRST_USER.0,
+        }
+    }
+}
+
+/// Where to undo to if an `encode` fails.
+pub(crate) struct Snapshot;
+
+impl TypeIds {
+    /// Starts a new undo journal.
+    pub(crate) fn snapshot(&mut self) -> Snapshot {
+        self.journal.clear();
+        self.journal_next = self.next_id;
+        Snapshot
+    }
+
+    /// Undoes every change since the last snapshot.
+    pub(crate) fn rollback(&mut self, _: Snapshot) {
+        while let Some((i, old)) = self.journal.pop() {
+            self.entries[i as usize] = old;
+        }
+        self.next_id = self.journal_next;
+    }
+
+    fn entry(&mut self, t: TypeRef) -> &mut Entry {
+        let i = t.0 as usize;
+        if i >= self.entries.len() {
+            self.entries.resize(i + 1, Entry::default());
+        }
+        &mut self.entries[i]
+    }
+
+    fn change(&mut self, t: TypeRef, f: impl FnOnce(&mut Entry, &mut i32)) {
+        let old = self.entry(t).clone();
+        self.journal.push((t.0, old));
+        let mut next = self.next_id;
+        f(&mut self.entries[t.0 as usize], &mut next);
+        self.next_id = next;
+    }
+
+    fn set_id(&mut self, t: TypeRef) -> Result<i32> {
+        if self.entry(t).id != 0 {
+            return Ok(self.entry(t).id);
+        }
+        if self.next_id == i32::MAX {
+            return Err(Error::encode("gob: too many types on one stream"));
+        }
+        self.change(t, |e, next| {
+            e.id = *next;
+            *next += 1;
+        });
+        Ok(self.entry(t).id)
+    }
+
+    /// The wire id of `t` if it already has one (builtins always do).
+    pub(crate) fn wire_id(&mut self, types: &TypeBuilder, t: TypeRef) -> i32 {
+        let base = types.base(t);
+        builtin_id(&types.get(base).kind).unwrap_or_else(|| self.entry(base).id)
+    }
+
+    /// Builds `t` as Go's `getBaseType(name, t)` would, assigning ids to it and to every type
+    /// reachable from it, and returns its id (0 while it is still being built).
+    pub(crate) fn assign(&mut self, types: &TypeBuilder, t: TypeRef, name: &str) -> Result<i32> {
+        let t = types.base(t);
+        let kind = &types.get(t).kind;
+        if let Some(id) = builtin_id(kind) {
+            return Ok(id);
+        }
+        if matches!(kind, GoKind::Pending) {
+            return Err(Error::encode("gob: type description is incomplete"));
+        }
+        if self.entry(t).built {
+            return Ok(self.entry(t).id);
+        }
+        let name: Cow<'static, str> = Cow::Owned(name.to_string());
+        self.change(t, |e, _| {
+            e.built = true;
+            e.name = name;
+        });
+        match kind {
+            GoKind::Struct(fields) => {
+                self.set_id(t)?;
+                for f in fields {
+                    let fb = types.base(f.ty);
+                    let ft = types.get(fb);
+                    let fname = if ft.name.is_empty() {
+                        ft.string.clone()
+                    } else {
+                        ft.name.clone()
+                    };
+                    if self.assign(types, fb, &fname)? == 0 {
+                        self.set_id(fb)?;
+                    }
+                }
+            }
+            GoKind::Slice(elem) => {
+                // Slice elements keep Go's undereferenced name: `[]*Point` names Point "".
+                let ename = types.get(*elem).name.clone();
+                self.assign(types, *elem, &ename)?;
+                self.set_id(t)?;
+                self.fix_pending(types, *elem)?;
+            }
+            GoKind::Array { elem, .. } => {
+                self.assign(types, *elem, "")?;
+                self.set_id(t)?;
+                self.fix_pending(types, *elem)?;
+            }
+            GoKind::Map(k, v) => {
+                self.assign(types, *k, "")?;
+                self.assign(types, *v, "")?;
+                self.set_id(t)?;
+                self.fix_pending(types, *k)?;
+                self.fix_pending(types, *v)?;
+            }
+            GoKind::Marshaler { .. } => {
+                self.set_id(t)?;
+            }
+            _ => unreachable!("builtins and pointers are handled above"),
+        }
+        Ok(self.entry(t).id)
+    }
+
+    fn fix_pending(&mut self, types: &TypeBuilder, t: TypeRef) -> Result<()> {
+        let b = types.base(t);
+        if builtin_id(&types.get(b).kind).is_none() && self.entry(b).id == 0 {
+            self.set_id(b)?;
+        }
+        Ok(())
+    }
+
+    /// Go's `sendType` for the type of a value about to be sent: collects, outer first, the
+    /// definitions of `t` and everything reachable from it that the peer has not been sent,
+    /// and marks them sent. `top` is true for a top-level value (Go's user type there is a
+    /// pointer for pointer-receiver marshalers).
+    pub(crate) fn unsent_definitions(
+        &mut self,
+        types: &TypeBuilder,
+        t: TypeRef,
+        top: bool,
+        out: &mut Vec<Definition>,
+    ) -> Result<()> {
+        self.send_type(types, t, top, out)
+    }
+
+    fn send_type(
+        &mut self,
+        types: &TypeBuilder,
+        t: TypeRef,
+        via_ptr: bool,
+        out: &mut Vec<Definition>,
+    ) -> Result<()> {
+        let base = types.base(t);
+        let via_ptr = via_ptr || base != t;
+        match &types.get(base).kind {
+            GoKind::Marshaler {
+                kind, ptr_receiver, ..
+            } => self.send_actual(types, base, *ptr_receiver && via_ptr, Some(*kind), out),
+            GoKind::Struct(_) | GoKind::Slice(_) | GoKind::Array { .. } | GoKind::Map(..) => {
+                self.send_actual(types, base, false, None, out)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn send_actual(
+        &mut self,
+        types: &TypeBuilder,
+        t: TypeRef,
+        ptr_flavour: bool,
+        marshaler: Option<MarshalerKind>,
+        out: &mut Vec<Definition>,
+    ) -> Result<()> {
+        if self.entry(t).sent {
+            return Ok(());
+        }
+        if !self.entry(t).built {
+            let name = types.get(t).name.clone();
+            self.assign(types, t, &name)?;
+        }
+        let id = self.entry(t).id;
+        let common = if ptr_flavour {
+            if self.entry(t).ptr_id == 0 {
+                let pid = self.next_id;
+                self.change(t, |e, next| {
+                    e.ptr_id = pid;
+                    *next += 1;
+                });
+            }
+            CommonType {
+                name: String::new(),
+                id: self.entry(t).ptr_id,
+            }
+        } else {
+            CommonType {
+                name: self.entry(t).name.to_string(),
+                id,
+            }
+        };
+        self.change(t, |e, _| e.sent = true);
+        let mut children: Vec<TypeRef> = Vec::new();
+        let wire = match (&types.get(t).kind, marshaler) {
+            (_, Some(kind)) => WireType::Marshaler { common, kind },
+            (GoKind::Struct(fields), _) => {
+                let mut wf = Vec::with_capacity(fields.len());
+                for f in fields {
+                    wf.push(FieldType {
+                        name: f.name.to_string(),
+                        id: TypeId(self.wire_id(types, f.ty)),
+                    });
+                    children.push(f.ty);
+                }
+                WireType::Struct { common, fields: wf }
+            }
+            (GoKind::Slice(elem), _) => {
+                children.push(*elem);
+                WireType::Slice {
+                    common,
+                    elem: TypeId(self.wire_id(types, *elem)),
+                }
+            }
+            (GoKind::Array { elem, len }, _) => {
+                children.push(*elem);
+                WireType::Array {
+                    common,
+                    elem: TypeId(self.wire_id(types, *elem)),
+                    len: *len as i64,
+                }
+            }
+            (GoKind::Map(k, v), _) => {
+                children.push(*k);
+                children.push(*v);
+                WireType::Map {
+                    common,
+                    key: TypeId(self.wire_id(types, *k)),
+                    elem: TypeId(self.wire_id(types, *v)),
+                }
+            }
+            _ => unreachable!("only composite types are sent"),
+        };
+        out.push(Definition { id, wire });
+        for c in children {
+            self.send_type(types, c, false, out)?;
+        }
+        Ok(())
+    }
+}
+
+fn builtin_id(kind: &GoKind) -> Option<i32> {
+    Some(match kind {
+        GoKind::Bool => 1,
+        GoKind::Int => 2,
+        GoKind::Uint { .. } => 3,
+        GoKind::Float => 4,
+        GoKind::Bytes => 5,
+        GoKind::String => 6,
+        GoKind::Complex => 7,
+        GoKind::Interface => 8,
+        _ => return None,
+    })
+}
