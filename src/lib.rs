@@ -6,12 +6,14 @@ mod de;
 mod error;
 pub mod schema;
 mod ser;
+pub mod value;
 pub mod wire;
 
 pub use de::{from_slice, Decoder, DecoderState, Limits};
 pub use error::{Category, Error, Result};
 pub use schema::{GobType, TypeBuilder};
 pub use ser::{to_vec, Encoder, EncoderState};
+pub use value::{TypedValue, Value};
 
 #[cfg(feature = "derive")]
 pub use gobrpc_derive::GobType;

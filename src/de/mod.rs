@@ -4,7 +4,7 @@ mod cursor;
 mod value;
 mod zero;
 
-pub(crate) use cursor::Cursor;
+pub(crate) use cursor::{err_range, Cursor, Resolved};
 
 use crate::error::{Category, Error, Result};
 use crate::wire::{Input, TypeId, WireType};
@@ -136,6 +136,12 @@ impl DecoderState {
         self.run(buf, |c, id| value::deserialize_top::<T>(c, id))
     }
 
+    /// Decodes one value of any type into a [`TypedValue`](crate::TypedValue), keeping the
+    /// type definitions it used. Returns `None` if `buf` does not yet hold the whole value.
+    pub fn decode_value(&mut self, buf: &[u8]) -> Result<Option<(crate::TypedValue, usize)>> {
+        self.run(buf, crate::value::decode_top)
+    }
+
     /// Decodes and discards one value (Go's `Decode(nil)`), still registering the type
     /// definitions it carries. Returns the bytes used, or `None` if more are needed.
     pub fn skip(&mut self, buf: &[u8]) -> Result<Option<usize>> {
@@ -259,6 +265,11 @@ impl<R: Read> Decoder<R> {
     /// whose [`is_eof`](Error::is_eof) is true.
     pub fn decode<T: DeserializeOwned>(&mut self) -> Result<T> {
         self.drive(|st, buf| st.decode::<T>(buf))
+    }
+
+    /// Reads the next value of any type as a [`TypedValue`](crate::TypedValue).
+    pub fn decode_value(&mut self) -> Result<crate::TypedValue> {
+        self.drive(|st, buf| st.decode_value(buf))
     }
 
     /// Reads and discards the next value (Go's `Decode(nil)`).

@@ -60,10 +60,20 @@ impl EncoderState {
         ty: TypeRef,
         out: &mut Vec<u8>,
     ) -> Result<()> {
+        self.session(out, |s| s.encode_top(value, ty))
+    }
+
+    /// Runs `f` as one encode: the messages it completes are appended to `out`; on error
+    /// `out` and the stream's type state are left as they were.
+    pub(crate) fn session(
+        &mut self,
+        out: &mut Vec<u8>,
+        f: impl FnOnce(&mut Session<'_>) -> Result<()>,
+    ) -> Result<()> {
         let start = out.len();
         let snapshot = self.ids.snapshot();
         let mut session = Session::new(self, std::mem::take(out));
-        let result = session.encode_top(value, ty);
+        let result = f(&mut session);
         let (mut bufs, state) = session.finish();
         *out = std::mem::take(&mut bufs[0]);
         state.recycle(bufs);
@@ -131,14 +141,14 @@ impl<'e> Session<'e> {
         self.bufs.last_mut().expect("a value buffer")
     }
 
-    fn push_buffer(&mut self) {
+    pub(crate) fn push_buffer(&mut self) {
         let b = self.new_buffer();
         self.bufs.push(b);
     }
 
     /// Go's `writeMessage(w, b)`: prefixes the current buffer with its length, appends it to
     /// the buffer at `target`, and empties it.
-    fn write_message(&mut self, target: usize) -> Result<()> {
+    pub(crate) fn write_message(&mut self, target: usize) -> Result<()> {
         let top = self.bufs.len() - 1;
         debug_assert!(target < top);
         let (lo, hi) = self.bufs.split_at_mut(top);
@@ -157,7 +167,7 @@ impl<'e> Session<'e> {
     }
 
     /// The innermost writer (Go's `enc.writer()`).
-    fn writer(&self) -> usize {
+    pub(crate) fn writer(&self) -> usize {
         *self.writers.last().expect("a writer")
     }
 
@@ -182,10 +192,17 @@ impl<'e> Session<'e> {
         let w = self.writer();
         let id = self.send_type_descriptor(w, ty, false)?;
         put_int(self.buf(), id as i64);
+        self.nested_value(|s| value::encode_top(s, value, ty))
+    }
+
+    /// Go's tail of `encodeInterface`: the concrete value goes into a buffer of its own, with
+    /// the enclosing buffer as the writer for definitions met inside it, and is then appended
+    /// to the enclosing buffer with its length in front.
+    pub(crate) fn nested_value(&mut self, f: impl FnOnce(&mut Self) -> Result<()>) -> Result<()> {
         let b = self.bufs.len() - 1;
         self.writers.push(b);
         self.push_buffer();
-        let r = value::encode_top(self, value, ty);
+        let r = f(self);
         self.writers.pop();
         r?;
         self.write_message(b)?;

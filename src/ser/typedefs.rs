@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::schema::{GoKind, TypeBuilder, TypeRef};
 use crate::wire::{CommonType, FieldType, MarshalerKind, TypeId, WireType};
 use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone, Default)]
 struct Entry {
@@ -39,6 +40,13 @@ pub(crate) struct TypeIds {
     next_id: i32,
     journal: Vec<(u32, Entry)>,
     journal_next: i32,
+    /// Ids of definitions taken from a [`TypeTable`](crate::TypeTable): original → stream id,
+    /// and whether the definition was sent.
+    wire: HashMap<i32, (i32, bool)>,
+    /// Stream ids taken by table definitions; Go-order allocation skips them.
+    reserved: HashSet<i32>,
+    wire_journal: Vec<(i32, Option<(i32, bool)>)>,
+    reserved_journal: Vec<i32>,
 }
 
 impl Default for TypeIds {
@@ -48,6 +56,10 @@ impl Default for TypeIds {
             next_id: TypeId::FIRST_USER.0,
             journal: Vec::new(),
             journal_next: TypeId::FIRST_USER.0,
+            wire: HashMap::new(),
+            reserved: HashSet::new(),
+            wire_journal: Vec::new(),
+            reserved_journal: Vec::new(),
         }
     }
 }
@@ -59,6 +71,8 @@ impl TypeIds {
     /// Starts a new undo journal.
     pub(crate) fn snapshot(&mut self) -> Snapshot {
         self.journal.clear();
+        self.wire_journal.clear();
+        self.reserved_journal.clear();
         self.journal_next = self.next_id;
         Snapshot
     }
@@ -69,6 +83,57 @@ impl TypeIds {
             self.entries[i as usize] = old;
         }
         self.next_id = self.journal_next;
+        while let Some((orig, old)) = self.wire_journal.pop() {
+            match old {
+                Some(slot) => self.wire.insert(orig, slot),
+                None => self.wire.remove(&orig),
+            };
+        }
+        while let Some(id) = self.reserved_journal.pop() {
+            self.reserved.remove(&id);
+        }
+    }
+
+    fn alloc(&mut self) -> Result<i32> {
+        while self.reserved.contains(&self.next_id) {
+            self.next_id += 1;
+        }
+        if self.next_id == i32::MAX {
+            return Err(Error::encode("gob: too many types on one stream"));
+        }
+        let id = self.next_id;
+        self.next_id += 1;
+        Ok(id)
+    }
+
+    /// The stream id for a definition known by the id `orig` it had in a decoded stream:
+    /// the same id when this stream has not used it, otherwise a fresh one.
+    pub(crate) fn map_wire(&mut self, orig: i32) -> Result<i32> {
+        if orig < TypeId::FIRST_USER.0 {
+            return Ok(orig);
+        }
+        if let Some(&(id, _)) = self.wire.get(&orig) {
+            return Ok(id);
+        }
+        let used = orig < self.next_id || self.reserved.contains(&orig);
+        let id = if used { self.alloc()? } else { orig };
+        self.reserved.insert(id);
+        self.reserved_journal.push(id);
+        self.wire_journal.push((orig, None));
+        self.wire.insert(orig, (id, false));
+        Ok(id)
+    }
+
+    /// Marks the table definition `orig` sent; returns false if it already was.
+    pub(crate) fn mark_wire_sent(&mut self, orig: i32) -> Result<bool> {
+        let id = self.map_wire(orig)?;
+        let slot = self.wire.get_mut(&orig).expect("mapped above");
+        if slot.1 {
+            return Ok(false);
+        }
+        self.wire_journal.push((orig, Some((id, false))));
+        slot.1 = true;
+        Ok(true)
     }
 
     fn entry(&mut self, t: TypeRef) -> &mut Entry {
@@ -91,14 +156,9 @@ impl TypeIds {
         if self.entry(t).id != 0 {
             return Ok(self.entry(t).id);
         }
-        if self.next_id == i32::MAX {
-            return Err(Error::encode("gob: too many types on one stream"));
-        }
-        self.change(t, |e, next| {
-            e.id = *next;
-            *next += 1;
-        });
-        Ok(self.entry(t).id)
+        let id = self.alloc()?;
+        self.change(t, |e, _| e.id = id);
+        Ok(id)
     }
 
     /// The wire id of `t` if it already has one (builtins always do).
@@ -229,11 +289,8 @@ impl TypeIds {
         let id = self.entry(t).id;
         let common = if ptr_flavour {
             if self.entry(t).ptr_id == 0 {
-                let pid = self.next_id;
-                self.change(t, |e, next| {
-                    e.ptr_id = pid;
-                    *next += 1;
-                });
+                let pid = self.alloc()?;
+                self.change(t, |e, _| e.ptr_id = pid);
             }
             CommonType {
                 name: String::new(),

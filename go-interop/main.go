@@ -1,0 +1,68 @@
+// Command gointerop generates Go gob fixtures and checks Rust-produced gob
+// streams with Go's encoding/gob. See README.md.
+package main
+
+import (
+	"encoding/hex"
+	"fmt"
+	"os"
+	"time"
+)
+
+const usage = `usage:
+  gointerop list [-dirs]                  print every case name (with its fixture dir)
+  gointerop gen -case NAME -out DIR       generate DIR/NAME.gob and DIR/NAME.json (one case per process!)
+  gointerop index -out FILE               write the case index (JSON)
+  gointerop truncations -dir DIR -out F   decode every proper prefix of selected fixture streams
+  gointerop decode [-list]                Rust->Go checker: stdin lines "SHAPE HEX", JSON line per input`
+
+func main() {
+	// Decoded times whose offset matches time.Local would get the Local
+	// location; pin it so output does not depend on the environment.
+	time.Local = time.UTC
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, usage)
+		os.Exit(2)
+	}
+	var err error
+	switch os.Args[1] {
+	case "list":
+		dirs := len(os.Args) > 2 && os.Args[2] == "-dirs"
+		for _, n := range sortedCaseNames() {
+			if dirs {
+				fmt.Println(n, caseIndex[n].dir())
+			} else {
+				fmt.Println(n)
+			}
+		}
+	case "gen":
+		err = cmdGen(os.Args[2:])
+	case "index":
+		err = cmdIndex(os.Args[2:])
+	case "truncations":
+		err = cmdTruncations(os.Args[2:])
+	case "decode":
+		err = cmdDecode(os.Args[2:])
+	default:
+		fmt.Fprintln(os.Stderr, usage)
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gointerop:", err)
+		os.Exit(1)
+	}
+}
+
+func mustHex(s string) []byte {
+	clean := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != ' ' && c != '\n' && c != '\t' {
+			clean = append(clean, c)
+		}
+	}
+	b, err := hex.DecodeString(string(clean))
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
