@@ -5,6 +5,7 @@
 mod de;
 mod error;
 pub mod schema;
+pub mod types;
 mod ser;
 pub mod value;
 pub mod wire;
@@ -17,3 +18,6 @@ pub use value::{TypedValue, Value};
 
 #[cfg(feature = "derive")]
 pub use gobrpc_derive::GobType;
+
+#[doc(hidden)]
+pub use serde as __serde;

@@ -1,0 +1,92 @@
+//! Go types that gob sends through their own marshalers, and a macro for your own.
+//!
+//! - [`GoTime`]: `time.Time` (`GobEncoder`), with conversions to `chrono` and `time` behind
+//!   the features of the same names;
+//! - [`BigInt`]: `math/big.Int` (`GobEncoder`, pointer receiver);
+//! - [`go_marshaler!`](crate::go_marshaler): an opaque payload type for any other Go type with
+//!   a `GobEncoder` or `BinaryMarshaler`, kept as bytes and re-encoded as it came.
+//!
+//! [`Complex`] is Go's `complex128` (gob has no other way to say it in Rust).
+
+mod big;
+mod time;
+
+pub use self::big::BigInt;
+pub use self::time::GoTime;
+
+use crate::schema::{GoKind, GobType, TypeBuilder, TypeRef};
+use serde::{Deserialize, Serialize};
+
+/// Go's `complex128` (and `complex64`): real and imaginary parts.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Complex(pub f64, pub f64);
+
+impl GobType for Complex {
+    fn build(b: &mut TypeBuilder) -> TypeRef {
+        b.complex("complex128")
+    }
+}
+
+/// Declares a newtype over `Vec<u8>` holding the opaque marshaled payload of a Go type that
+/// gob sends through `GobEncode` (`gob`) or `MarshalBinary` (`binary`).
+///
+/// ```
+/// gobrpc::go_marshaler! {
+///     /// Go's `netip.Addr` (BinaryMarshaler).
+///     pub struct Addr = "netip.Addr", binary;
+/// }
+/// let a = Addr(vec![1, 2, 3, 4]);
+/// let bytes = gobrpc::to_vec(&a)?;
+/// assert_eq!(gobrpc::from_slice::<Addr>(&bytes)?, a);
+/// # Ok::<(), gobrpc::Error>(())
+/// ```
+///
+/// The Go type string (`"netip.Addr"`) gives the definition's name (`"Addr"`). A field of
+/// such a type is omitted from a struct when its payload is empty.
+#[macro_export]
+macro_rules! go_marshaler {
+    ($(#[$m:meta])* $vis:vis struct $name:ident = $go:literal, $kind:ident;) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+        $vis struct $name(pub ::std::vec::Vec<u8>);
+
+        impl $crate::GobType for $name {
+            fn build(b: &mut $crate::TypeBuilder) -> $crate::schema::TypeRef {
+                $crate::types::__marshaler::<$name>(b, $go, $crate::go_marshaler!(@kind $kind))
+            }
+        }
+
+        impl $crate::__serde::Serialize for $name {
+            fn serialize<S: $crate::__serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                s.serialize_bytes(&self.0)
+            }
+        }
+
+        impl<'de> $crate::__serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                $crate::types::__payload(d).map($name)
+            }
+        }
+    };
+    (@kind gob) => { $crate::wire::MarshalerKind::Gob };
+    (@kind binary) => { $crate::wire::MarshalerKind::Binary };
+}
+
+#[doc(hidden)]
+pub fn __marshaler<T: 'static>(
+    b: &mut TypeBuilder,
+    go: &'static str,
+    kind: crate::wire::MarshalerKind,
+) -> TypeRef {
+    let name = go.rsplit('.').next().unwrap_or(go);
+    b.named::<T>(name, go, |_| GoKind::Marshaler {
+        kind,
+        ptr_receiver: false,
+        zero_payload: Some(&[]),
+    })
+}
+
+#[doc(hidden)]
+pub fn __payload<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+    serde_bytes::ByteBuf::deserialize(d).map(|b| b.into_vec())
+}
