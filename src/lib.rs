@@ -2,8 +2,13 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+// The derive's generated code names `::gobrpc`; let it resolve inside this crate too.
+extern crate self as gobrpc;
+
 mod de;
 mod error;
+#[cfg(feature = "rpc")]
+pub mod rpc;
 pub mod schema;
 pub mod types;
 mod ser;

@@ -53,6 +53,20 @@ impl EncoderState {
         self.encode_with_type(value, ty, out)
     }
 
+    /// Appends two values as one unit (a net/rpc header and its body): both or neither.
+    pub(crate) fn encode_pair<A, B>(&mut self, a: &A, b: &B, out: &mut Vec<u8>) -> Result<()>
+    where
+        A: Serialize + GobType + ?Sized,
+        B: Serialize + GobType + ?Sized,
+    {
+        let ta = A::build(&mut self.types);
+        let tb = B::build(&mut self.types);
+        self.session(out, |s| {
+            s.encode_top(a, ta)?;
+            s.encode_top(b, tb)
+        })
+    }
+
     /// Like [`encode`](Self::encode) for a value whose Go type was described separately.
     pub(crate) fn encode_with_type<T: Serialize + ?Sized>(
         &mut self,

@@ -51,3 +51,103 @@ pub fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(fixtures_dir().join("gob").join(format!("{name}.gob")))
         .unwrap_or_else(|e| panic!("fixture {name}: {e}"))
 }
+
+/// The Go checker binary `go-interop/bin/gointerop`, built on first use when absent
+/// (`scripts/test` builds it up front; a plain `cargo test` gets here). The build writes a
+/// temporary file and renames it, so test processes running in parallel do not clash.
+/// Panics with the build output when Go cannot be found or the build fails: the Rust→Go
+/// tests never skip.
+pub fn gointerop() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("go-interop");
+    let bin = dir.join("bin").join("gointerop");
+    if bin.exists() {
+        return bin;
+    }
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(". ./ensure-go.sh && go build -o bin/gointerop.tmp.$$ . && mv bin/gointerop.tmp.$$ bin/gointerop")
+        .current_dir(&dir)
+        .output()
+        .unwrap_or_else(|e| panic!("gointerop: cannot run bash to build {}: {e}", bin.display()));
+    if !out.status.success() || !bin.exists() {
+        panic!(
+            "gointerop: building {} failed ({}); Go is required for the Rust→Go tests \
+             (go-interop/ensure-go.sh installs it)\nstdout:\n{}\nstderr:\n{}",
+            bin.display(),
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    bin
+}
+
+/// One `gointerop decode` report: the Go-syntax print (`gov`) and JSON of each value Go
+/// decoded, and Go's error, if any.
+#[derive(Debug, Deserialize)]
+pub struct GoReport {
+    pub shape: String,
+    pub values: Vec<GoDecoded>,
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+/// One value as Go decoded it.
+#[derive(Debug, Deserialize)]
+pub struct GoDecoded {
+    pub gov: String,
+    pub json: serde_json::Value,
+    #[serde(default)]
+    pub json_error: Option<String>,
+}
+
+/// Decodes every `(shape, stream)` in ONE `gointerop decode` process (one stdin line each)
+/// and returns Go's reports in input order.
+pub fn go_decode(inputs: &[(String, Vec<u8>)]) -> Vec<GoReport> {
+    use std::io::{BufRead, Write};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(gointerop())
+        .arg("decode")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start gointerop decode");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let lines: Vec<String> = inputs
+        .iter()
+        .map(|(shape, bytes)| format!("{shape} {}\n", hex::encode(bytes)))
+        .collect();
+    // Feed stdin from a thread: Go answers line by line, so a big input must not wait for
+    // us to start reading.
+    // (A write error means Go died; the count check below reports where.)
+    let writer = std::thread::spawn(move || {
+        for l in lines {
+            if stdin.write_all(l.as_bytes()).is_err() {
+                break;
+            }
+        }
+    });
+    let stdout = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+    let mut reports = Vec::new();
+    for line in stdout.lines() {
+        let line = line.expect("read gointerop output");
+        let r: GoReport = serde_json::from_str(&line)
+            .unwrap_or_else(|e| panic!("gointerop output is not a report ({e}): {line:.300}"));
+        reports.push(r);
+    }
+    writer.join().expect("stdin writer");
+    let status = child.wait().expect("wait for gointerop");
+    if reports.len() != inputs.len() || !status.success() {
+        let at = inputs.get(reports.len()).map_or("-", |(s, _)| s.as_str());
+        panic!(
+            "gointerop decode ({status}) answered {} of {} lines: it died on line {} \
+             (shape {at}); its stderr is above",
+            reports.len(),
+            inputs.len(),
+            reports.len() + 1
+        );
+    }
+    reports
+}
+pub mod server;

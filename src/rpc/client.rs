@@ -1,0 +1,485 @@
+//! The client: Go's `rpc.Client` on tokio.
+
+use super::codec::{Event, ResponseDecoder};
+use super::error::{Error, Result};
+use super::header::Request;
+use super::pending::{Completed, Pending, SharedPending, Sink, Typed};
+use crate::{EncoderState, GobType, Limits};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll};
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+use tokio::sync::{mpsc, oneshot, Notify};
+
+/// How a [`Client`] behaves. Build one with [`Client::builder`].
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct ClientConfig {
+    /// Timeout for every call that sets none of its own (default: none, as in Go).
+    pub timeout: Option<Duration>,
+    /// Limits on what the server's replies may make the decoder do.
+    pub limits: Limits,
+}
+
+/// Builds a [`Client`] with non-default settings.
+///
+/// ```no_run
+/// # async fn f() -> Result<(), gobrpc::rpc::Error> {
+/// use std::time::Duration;
+/// let client = gobrpc::rpc::Client::builder()
+///     .timeout(Duration::from_secs(5))
+///     .dial("127.0.0.1:1234")
+///     .await?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct ClientBuilder {
+    config: ClientConfig,
+}
+
+impl ClientBuilder {
+    /// Sets the default per-call timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.config.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the decoder limits for replies.
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.config.limits = limits;
+        self
+    }
+
+    /// The configuration built so far.
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    /// A client speaking over an established stream: one the Rust side dialed, or one it
+    /// accepted from a Go process that dialed in to serve (reverse RPC).
+    pub fn connect<S>(self, stream: S) -> Client
+    where
+        S: AsyncRead + AsyncWrite + Send + 'static,
+    {
+        Client::start(stream, self.config)
+    }
+}
+
+/// State the writer task shares with callers.
+struct Writer {
+    enc: EncoderState,
+    /// Encoded requests not yet handed to the socket.
+    out: Vec<u8>,
+    next_seq: u64,
+    /// No new calls: closed by the user, or the connection died.
+    closed: bool,
+}
+
+struct Shared {
+    writer: Mutex<Writer>,
+    wake_writer: Notify,
+    pending: SharedPending,
+    config: ClientConfig,
+}
+
+impl Shared {
+    fn writer(&self) -> MutexGuard<'_, Writer> {
+        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn close_writer(&self) {
+        self.writer().closed = true;
+        self.wake_writer.notify_one();
+    }
+}
+
+/// Closes the connection gracefully when the last [`Client`] handle is dropped.
+struct CloseOnDrop(Arc<Shared>);
+
+impl Drop for CloseOnDrop {
+    fn drop(&mut self) {
+        self.0.close_writer();
+    }
+}
+
+/// A connection to a Go `net/rpc` server (Go's `*rpc.Client`).
+///
+/// Cheap to clone: every clone shares the connection, which one reader task and one writer
+/// task own. Calls from many tasks run concurrently on it; replies are matched to calls by
+/// sequence number, in whatever order the server sends them.
+///
+/// ```no_run
+/// # async fn f() -> Result<(), gobrpc::rpc::Error> {
+/// use gobrpc::rpc::Client;
+///
+/// let client = Client::dial("127.0.0.1:1234").await?;
+/// let reply: String = client.call("HelloService.Hello", "gopher").await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    shared: Arc<Shared>,
+    _close: Arc<CloseOnDrop>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("pending", &self.shared.pending.len())
+            .finish()
+    }
+}
+
+impl Client {
+    /// A builder for a client with non-default settings.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client with default settings over an established stream (see
+    /// [`ClientBuilder::connect`]). Must be called inside a tokio runtime.
+    pub fn new<S>(stream: S) -> Client
+    where
+        S: AsyncRead + AsyncWrite + Send + 'static,
+    {
+        Self::start(stream, ClientConfig::default())
+    }
+
+    fn start<S>(stream: S, config: ClientConfig) -> Client
+    where
+        S: AsyncRead + AsyncWrite + Send + 'static,
+    {
+        let (read, write) = tokio::io::split(stream);
+        let pending: SharedPending = Arc::new(Pending::default());
+        let shared = Arc::new(Shared {
+            writer: Mutex::new(Writer {
+                enc: EncoderState::new(),
+                out: Vec::new(),
+                next_seq: 0,
+                closed: false,
+            }),
+            wake_writer: Notify::new(),
+            pending: pending.clone(),
+            config,
+        });
+        tokio::spawn(write_loop(shared.clone(), write));
+        tokio::spawn(read_loop(shared.clone(), read));
+        Client {
+            _close: Arc::new(CloseOnDrop(shared.clone())),
+            shared,
+        }
+    }
+
+    /// Calls `service_method` (`"Service.Method"`) with `args` and waits for the reply
+    /// (Go's `Client.Call`).
+    pub async fn call<A, R>(&self, service_method: &str, args: &A) -> Result<R>
+    where
+        A: Serialize + GobType + ?Sized,
+        R: DeserializeOwned + Send + 'static,
+    {
+        self.go(service_method, args).await
+    }
+
+    /// Sends the call now and returns a handle that completes with the reply (Go's
+    /// `Client.Go`). The request is encoded and queued for the writer before this returns, so
+    /// calls reach the server in the order `go` was called. Await the handle for the reply;
+    /// dropping it abandons the call (its reply is read and discarded).
+    pub fn go<A, R>(&self, service_method: &str, args: &A) -> Call<R>
+    where
+        A: Serialize + GobType + ?Sized,
+        R: DeserializeOwned + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        let started = self.start_call(service_method, args, |_| Sink::Oneshot(tx));
+        let timeout = self.shared.config.timeout;
+        match started {
+            Ok(seq) => Call {
+                state: CallState::Waiting(rx),
+                guard: Some(CancelOnDrop {
+                    pending: self.shared.pending.clone(),
+                    seq,
+                    armed: true,
+                }),
+                seq: Some(seq),
+                sleep: timeout.map(|d| Box::pin(tokio::time::sleep(d))),
+                span: tracing::debug_span!("rpc.call", method = service_method, seq),
+            },
+            Err(e) => Call {
+                state: CallState::Failed(Some(e)),
+                guard: None,
+                seq: None,
+                sleep: None,
+                span: tracing::Span::none(),
+            },
+        }
+    }
+
+    /// Sends the call now; its completion arrives on `done` along with every other call sent
+    /// with the same [`DoneSender`] (Go's shared `Done` channel). Returns the call's sequence
+    /// number, which the [`Completed`] carries.
+    ///
+    /// Unlike Go, which silently drops a completion when the done channel is full, the channel
+    /// is unbounded: no result is ever lost; memory grows only with results you have not yet
+    /// received. Calls sent this way have no timeout: they complete when the reply arrives or
+    /// the connection dies.
+    pub fn go_done<A, R>(&self, service_method: &str, args: &A, done: &DoneSender<R>) -> Result<u64>
+    where
+        A: Serialize + GobType + ?Sized,
+        R: DeserializeOwned + Send + 'static,
+    {
+        let tx = done.tx.clone();
+        let method = service_method.to_string();
+        self.start_call(service_method, args, move |seq| Sink::Done { tx, seq, method })
+    }
+
+    /// Registers the call, then encodes it onto the writer's buffer, all under the writer
+    /// lock so that sequence order, encoder order and write order agree.
+    fn start_call<A, R>(
+        &self,
+        service_method: &str,
+        args: &A,
+        sink: impl FnOnce(u64) -> Sink<R>,
+    ) -> Result<u64>
+    where
+        A: Serialize + GobType + ?Sized,
+        R: DeserializeOwned + Send + 'static,
+    {
+        let shared = &*self.shared;
+        let mut w = shared.writer();
+        if w.closed {
+            return Err(shared.pending.dead().unwrap_or(Error::Shutdown));
+        }
+        let seq = w.next_seq;
+        w.next_seq += 1;
+        // Registered before the request is written, so a fast reply always finds its call.
+        shared
+            .pending
+            .insert(seq, Box::new(Typed::new(sink(seq))))?;
+        let header = Request {
+            service_method,
+            seq,
+        };
+        let Writer { enc, out, .. } = &mut *w;
+        let was_empty = out.is_empty();
+        if let Err(e) = enc.encode_pair(&header, args, out) {
+            drop(w);
+            shared.pending.cancel(seq);
+            return Err(Error::codec(e));
+        }
+        drop(w);
+        if was_empty {
+            shared.wake_writer.notify_one();
+        }
+        Ok(seq)
+    }
+
+    /// Stops new calls, lets the calls in flight finish (or fail, or time out), then closes
+    /// the connection. Later calls fail with [`Error::Shutdown`].
+    pub async fn close(&self) {
+        self.shared.writer().closed = true;
+        self.shared.pending.wait_drained().await;
+        self.shared.close_writer();
+    }
+
+    /// The number of calls waiting for replies.
+    pub fn pending(&self) -> usize {
+        self.shared.pending.len()
+    }
+
+    /// True once the connection has died or the client was closed.
+    pub fn is_shut_down(&self) -> bool {
+        self.shared.writer().closed
+    }
+}
+
+async fn write_loop<W: AsyncWrite>(shared: Arc<Shared>, write: W) {
+    tokio::pin!(write);
+    let mut buf = Vec::new();
+    loop {
+        let closed = {
+            let mut w = shared.writer();
+            std::mem::swap(&mut w.out, &mut buf);
+            w.closed
+        };
+        if buf.is_empty() {
+            if closed {
+                // Half-close: the server still answers the calls it has.
+                let _ = write.shutdown().await;
+                return;
+            }
+            shared.wake_writer.notified().await;
+            continue;
+        }
+        // Everything queued since the last write goes out in one write.
+        if let Err(e) = write.write_all(&buf).await {
+            tracing::warn!(error = %e, "gob rpc: write failed; connection shut down");
+            shared.close_writer();
+            shared.pending.fail_all(Error::from(e));
+            return;
+        }
+        if let Err(e) = write.flush().await {
+            shared.close_writer();
+            shared.pending.fail_all(Error::from(e));
+            return;
+        }
+        buf.clear();
+        if buf.capacity() > 1 << 20 {
+            buf = Vec::new();
+        }
+    }
+}
+
+async fn read_loop<R: AsyncRead>(shared: Arc<Shared>, read: R) {
+    use futures_core::Stream;
+    let decoder = ResponseDecoder::new(shared.pending.clone(), shared.config.limits);
+    let frames = tokio_util::codec::FramedRead::new(read, decoder);
+    tokio::pin!(frames);
+    let err = loop {
+        let next = std::future::poll_fn(|cx| frames.as_mut().poll_next(cx)).await;
+        match next {
+            Some(Ok(Event::Reply(call, outcome))) => call.complete(outcome),
+            Some(Ok(Event::Discarded(seq))) => {
+                tracing::trace!(seq, "gob rpc: reply for a call nobody waits for, discarded")
+            }
+            Some(Err(e)) => break e,
+            None => {
+                let closing = shared.writer().closed;
+                break if closing {
+                    Error::Shutdown
+                } else {
+                    Error::UnexpectedEof
+                };
+            }
+        }
+    };
+    if !matches!(err, Error::Shutdown) {
+        tracing::warn!(error = %err, "gob rpc: connection failed");
+    }
+    shared.close_writer();
+    shared.pending.fail_all(err);
+}
+
+enum CallState<R> {
+    Waiting(oneshot::Receiver<Result<R>>),
+    Failed(Option<Error>),
+}
+
+struct CancelOnDrop {
+    pending: SharedPending,
+    seq: u64,
+    armed: bool,
+}
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        if self.armed {
+            self.pending.cancel(self.seq);
+        }
+    }
+}
+
+/// A call in flight (Go's `*rpc.Call`): a future of its reply.
+///
+/// Dropping it before it completes abandons the call; the reply, when it comes, is read and
+/// discarded so that the connection stays in sync.
+#[must_use = "a call does nothing for you unless awaited; dropping it abandons the call"]
+pub struct Call<R> {
+    state: CallState<R>,
+    guard: Option<CancelOnDrop>,
+    seq: Option<u64>,
+    sleep: Option<Pin<Box<tokio::time::Sleep>>>,
+    span: tracing::Span,
+}
+
+impl<R> std::fmt::Debug for Call<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Call").field("seq", &self.seq).finish()
+    }
+}
+
+impl<R> Call<R> {
+    /// The call's sequence number (`None` if it failed before it was sent).
+    pub fn seq(&self) -> Option<u64> {
+        self.seq
+    }
+
+    /// Gives up on the call after `timeout` (replacing the client's default).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.sleep = Some(Box::pin(tokio::time::sleep(timeout)));
+        self
+    }
+}
+
+impl<R> Future for Call<R> {
+    type Output = Result<R>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<R>> {
+        let this = self.get_mut();
+        let _enter = this.span.enter();
+        let rx = match &mut this.state {
+            CallState::Failed(e) => return Poll::Ready(Err(e.take().unwrap_or(Error::Shutdown))),
+            CallState::Waiting(rx) => rx,
+        };
+        if let Poll::Ready(r) = Pin::new(rx).poll(cx) {
+            // Completed: the reader already removed the call from the map.
+            if let Some(g) = &mut this.guard {
+                g.armed = false;
+            }
+            return Poll::Ready(r.unwrap_or(Err(Error::Shutdown)));
+        }
+        if let Some(sleep) = &mut this.sleep {
+            if sleep.as_mut().poll(cx).is_ready() {
+                this.guard = None; // removes the call from the map
+                this.state = CallState::Failed(None);
+                return Poll::Ready(Err(Error::Timeout));
+            }
+        }
+        Poll::Pending
+    }
+}
+
+/// The sending half of a shared completion channel for [`Client::go_done`].
+#[derive(Debug)]
+pub struct DoneSender<R> {
+    tx: mpsc::UnboundedSender<Completed<R>>,
+}
+
+impl<R> Clone for DoneSender<R> {
+    fn clone(&self) -> Self {
+        DoneSender {
+            tx: self.tx.clone(),
+        }
+    }
+}
+
+/// The receiving half of a shared completion channel.
+#[derive(Debug)]
+pub struct DoneReceiver<R> {
+    rx: mpsc::UnboundedReceiver<Completed<R>>,
+}
+
+impl<R> DoneReceiver<R> {
+    /// The next completed call (`None` once every sender is gone and all were received).
+    pub async fn recv(&mut self) -> Option<Completed<R>> {
+        self.rx.recv().await
+    }
+}
+
+/// A completion channel shared by many calls (Go's `done chan *Call`); see
+/// [`Client::go_done`].
+pub fn done_channel<R>() -> (DoneSender<R>, DoneReceiver<R>) {
+    let (tx, rx) = mpsc::unbounded_channel();
+    (DoneSender { tx }, DoneReceiver { rx })
+}
+
+#[allow(dead_code)]
+fn assert_send() {
+    fn is_send<T: Send + Sync>() {}
+    is_send::<Client>();
+    is_send::<Call<String>>();
+}

@@ -1,0 +1,85 @@
+//! The errors a call can end with, in Go's words.
+
+use std::fmt;
+use std::sync::Arc;
+
+/// Why a call did not return a reply.
+///
+/// The `Display` texts are Go's: a Go user reading a log line from Rust sees what `net/rpc`
+/// would have said. Errors are cheap to clone (a connection failure is handed to every call
+/// that was waiting on the connection).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Error {
+    /// The service returned an error; the text is the server's `err.Error()`, verbatim (Go's
+    /// `rpc.ServerError`). Also the server's own failures: `rpc: can't find service …`.
+    Server(String),
+    /// The client is closed, or its connection died before the call was sent
+    /// (Go's `rpc.ErrShutdown`: "connection is shut down").
+    Shutdown,
+    /// The server closed the connection while the call was pending ("unexpected EOF").
+    UnexpectedEof,
+    /// The reply arrived but could not be decoded into the reply type. As in Go, this shuts
+    /// the connection down ("reading body …").
+    ReadingBody(Arc<crate::Error>),
+    /// The connection failed: the read or write error, shared by every pending call.
+    Io(Arc<std::io::Error>),
+    /// The call's timeout elapsed (the reply, if it ever comes, is read and discarded).
+    Timeout,
+    /// The arguments could not be encoded, or the server's bytes are not valid gob.
+    Codec(Arc<crate::Error>),
+    /// The HTTP `CONNECT` handshake failed (Go's `DialHTTP` errors).
+    Http(String),
+}
+
+impl Error {
+    /// The server's error text, if the server answered with an error.
+    pub fn server_error(&self) -> Option<&str> {
+        match self {
+            Error::Server(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn codec(e: crate::Error) -> Self {
+        match e.category() {
+            crate::Category::Io => Error::Io(Arc::new(std::io::Error::other(e.to_string()))),
+            _ => Error::Codec(Arc::new(e)),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Server(s) => f.write_str(s),
+            Error::Shutdown => f.write_str("connection is shut down"),
+            Error::UnexpectedEof => f.write_str("unexpected EOF"),
+            // Go writes "reading body " + err, with no colon.
+            Error::ReadingBody(e) => write!(f, "reading body {e}"),
+            Error::Io(e) => write!(f, "{e}"),
+            Error::Timeout => f.write_str("call timed out"),
+            Error::Codec(e) => write!(f, "{e}"),
+            Error::Http(s) => f.write_str(s),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::ReadingBody(e) | Error::Codec(e) => Some(&**e),
+            Error::Io(e) => Some(&**e),
+            _ => None,
+        }
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::Io(Arc::new(e))
+    }
+}
+
+/// A `Result` whose error is an rpc [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,169 @@
+//! The calls waiting for replies, keyed by sequence number.
+
+use super::error::{Error, Result};
+use crate::DecoderState;
+use serde::de::DeserializeOwned;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use tokio::sync::{mpsc, oneshot, Notify};
+
+/// A call waiting for its reply, with the reply type erased so that the reader task can
+/// decode any call's reply.
+pub(crate) trait Waiting: Send {
+    /// Decodes the reply body from the front of `buf`; `None` if more bytes are needed.
+    fn decode(&mut self, st: &mut DecoderState, buf: &[u8]) -> crate::Result<Option<usize>>;
+    /// Hands the outcome to whoever waits: the decoded reply if `outcome` is `Ok`.
+    fn complete(self: Box<Self>, outcome: Result<()>);
+}
+
+/// One finished call delivered through a [`DoneReceiver`](super::DoneReceiver).
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Completed<R> {
+    /// The call's sequence number (what [`Client::go_done`](super::Client::go_done) returned).
+    pub seq: u64,
+    /// `Service.Method` of the call.
+    pub method: String,
+    /// The reply or the error.
+    pub result: Result<R>,
+}
+
+pub(crate) enum Sink<R> {
+    Oneshot(oneshot::Sender<Result<R>>),
+    Done {
+        tx: mpsc::UnboundedSender<Completed<R>>,
+        seq: u64,
+        method: String,
+    },
+}
+
+pub(crate) struct Typed<R> {
+    reply: Option<R>,
+    sink: Sink<R>,
+}
+
+impl<R> Typed<R> {
+    pub(crate) fn new(sink: Sink<R>) -> Self {
+        Typed { reply: None, sink }
+    }
+}
+
+impl<R: DeserializeOwned + Send + 'static> Waiting for Typed<R> {
+    fn decode(&mut self, st: &mut DecoderState, buf: &[u8]) -> crate::Result<Option<usize>> {
+        Ok(st.decode::<R>(buf)?.map(|(r, n)| {
+            self.reply = Some(r);
+            n
+        }))
+    }
+
+    fn complete(self: Box<Self>, outcome: Result<()>) {
+        let Typed { reply, sink } = *self;
+        let result = outcome.and_then(|()| reply.ok_or(Error::Shutdown));
+        // A caller that went away no longer wants the result: dropping it is right.
+        match sink {
+            Sink::Oneshot(tx) => {
+                let _ = tx.send(result);
+            }
+            Sink::Done { tx, seq, method } => {
+                let _ = tx.send(Completed {
+                    seq,
+                    method,
+                    result,
+                });
+            }
+        }
+    }
+}
+
+#[derive(Default)]
+struct State {
+    calls: HashMap<u64, Box<dyn Waiting>>,
+    /// Set once the connection is dead: the error later calls get.
+    dead: Option<Error>,
+}
+
+/// The in-flight map. The lock is a std mutex: it is never held across an `.await`, only for
+/// a map operation.
+#[derive(Default)]
+pub(crate) struct Pending {
+    state: Mutex<State>,
+    /// Signalled whenever the map becomes empty (graceful close waits for it).
+    drained: Notify,
+}
+
+impl Pending {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Registers a call; fails if the connection is already dead.
+    pub(crate) fn insert(&self, seq: u64, call: Box<dyn Waiting>) -> Result<()> {
+        let mut st = self.lock();
+        if let Some(e) = &st.dead {
+            return Err(e.clone());
+        }
+        st.calls.insert(seq, call);
+        Ok(())
+    }
+
+    /// Removes and returns the call waiting for `seq`.
+    pub(crate) fn take(&self, seq: u64) -> Option<Box<dyn Waiting>> {
+        let mut st = self.lock();
+        let call = st.calls.remove(&seq);
+        if call.is_some() && st.calls.is_empty() {
+            self.drained.notify_waiters();
+        }
+        call
+    }
+
+    /// Forgets a call whose caller went away (its reply will be read and discarded).
+    pub(crate) fn cancel(&self, seq: u64) {
+        // Drop the call outside the lock.
+        let call = self.take(seq);
+        drop(call);
+    }
+
+    /// Marks the connection dead and completes every waiting call with `err`.
+    pub(crate) fn fail_all(&self, err: Error) {
+        let calls: Vec<_> = {
+            let mut st = self.lock();
+            if st.dead.is_none() {
+                st.dead = Some(match err {
+                    // Later calls see "connection is shut down", as in Go.
+                    Error::UnexpectedEof => Error::Shutdown,
+                    ref e => e.clone(),
+                });
+            }
+            st.calls.drain().map(|(_, c)| c).collect()
+        };
+        for c in calls {
+            c.complete(Err(err.clone()));
+        }
+        self.drained.notify_waiters();
+    }
+
+    /// The number of calls waiting.
+    pub(crate) fn len(&self) -> usize {
+        self.lock().calls.len()
+    }
+
+    /// The error the connection died with, if it did.
+    pub(crate) fn dead(&self) -> Option<Error> {
+        self.lock().dead.clone()
+    }
+
+    /// Waits until no call is waiting.
+    pub(crate) async fn wait_drained(&self) {
+        loop {
+            let notified = self.drained.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if self.len() == 0 {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+pub(crate) type SharedPending = Arc<Pending>;
