@@ -1,4 +1,91 @@
-//! gobrpc: Go's `encoding/gob` codec and `net/rpc` protocol for Rust.
+//! gobrpc: Go's `encoding/gob` codec and `net/rpc` protocol for Rust — call Go services,
+//! and read and write gob streams, as if you were Go: the same bytes on the wire.
+//!
+//! # The codec
+//!
+//! Bring ordinary serde types. Derive [`GobType`] next to `Serialize` to encode (gob sends a
+//! value's static Go type first, which serde alone cannot describe); `Deserialize` alone is
+//! enough to decode.
+//!
+//! ```
+//! use gobrpc::GobType;
+//! use serde::{Deserialize, Serialize};
+//!
+//! #[derive(Serialize, Deserialize, GobType, Debug, PartialEq)]
+//! #[gob(name = "main.Point")]
+//! struct Point {
+//!     #[serde(rename = "X")]
+//!     x: i64,
+//!     #[serde(rename = "Y")]
+//!     y: i64,
+//! }
+//!
+//! let bytes = gobrpc::to_vec(&Point { x: 22, y: 33 })?;
+//! // Byte for byte what Go's `gob.NewEncoder(w).Encode(Point{22, 33})` writes:
+//! assert_eq!(bytes[bytes.len() - 8..], [0x07, 0xff, 0x80, 0x01, 0x2c, 0x01, 0x42, 0x00]);
+//! assert_eq!(gobrpc::from_slice::<Point>(&bytes)?, Point { x: 22, y: 33 });
+//! # Ok::<(), gobrpc::Error>(())
+//! ```
+//!
+//! - Streams: [`Encoder`] / [`Decoder`] over `std::io` keep per-stream type state exactly like
+//!   Go's `gob.Encoder` / `gob.Decoder`; [`EncoderState`] / [`DecoderState`] are the same
+//!   without I/O, a message at a time over your own buffers (what the async client uses).
+//! - Dynamic values: [`Value`] / [`TypedValue`] decode any stream without a Rust type and
+//!   re-encode it byte for byte.
+//! - Marshalers: [`types::GoTime`] (`time.Time`), [`types::BigInt`] (`big.Int`), and
+//!   [`go_marshaler!`] for any other `GobEncoder` / `BinaryMarshaler` payload.
+//! - Hostile input: every length, count, depth and type id is checked against [`Limits`]
+//!   with safe defaults; decoding never panics and never allocates more than the input
+//!   justifies.
+//! - The client: [`rpc::Client`] (feature `rpc`, on by default).
+//!
+//! # Mapping Go types to Rust
+//!
+//! | Go | Rust |
+//! |---|---|
+//! | `bool`, `string` | `bool`, `String` / `&str` |
+//! | `int`, `int8`…`int64` | `i64`, `i8`…`i64` (range-checked on decode, Go's error) |
+//! | `uint`, `uint8`…`uint64`, `uintptr` | `u64`, `u8`…`u64` |
+//! | `float32`, `float64` | `f32`, `f64` (NaN payloads kept) |
+//! | `complex128` | [`types::Complex`] |
+//! | `[]byte` | `Vec<u8>`, [`serde_bytes::ByteBuf`] (faster for big payloads) |
+//! | `[]T`, `[N]T` | `Vec<T>`, `[T; N]` (`[N]byte` is an array, as in Go) |
+//! | `map[K]V` | `HashMap<K, V>`, `BTreeMap<K, V>` |
+//! | `*T` | `Option<T>` (`None` = nil; `*Node` is `Option<Box<Node>>`) |
+//! | struct | `#[derive(Serialize, Deserialize, GobType)]` struct; serde names are Go names |
+//! | `type T U` (named non-struct) | newtype struct `struct T(U)` |
+//! | `interface{}` | a `#[gob(interface)]` enum whose newtype variants are renamed to the Go names the types were registered under (`"main.Point"`, `"int"`); a unit variant first means nil; or [`Value`] |
+//! | `time.Time`, `big.Int` | [`types::GoTime`], [`types::BigInt`] |
+//!
+//! # Design decisions and compatibility
+//!
+//! - **Static types for encoding.** Gob defines a value's whole static type before the value,
+//!   so an empty `Vec<Point>` still defines `Point` and a `None` still defines its pointee.
+//!   serde shows only the dynamic value, so encoding needs a second trait, [`GobType`], that
+//!   describes the Go type once into a [`TypeBuilder`]. The encoder walks that description
+//!   beside the serde calls. It reproduces Go's id allocation order, definition order and
+//!   `CommonType` names, so given Go's type names (`#[gob(name = "main.Point")]`) the bytes
+//!   are Go's. Ids are per stream (Go's are per process; the peer cannot tell).
+//! - **Absent fields are zero values.** Go omits zero-valued fields; a Rust field absent from
+//!   the wire gets Go's zero value (0, "", empty collection, `None`) without
+//!   `#[serde(default)]` — serde defaults do not apply. Wire fields the Rust type lacks are
+//!   skipped. Decoding into a struct none of whose fields match is Go's "no fields matched"
+//!   error.
+//! - **Zero values are omitted when encoding struct fields**, per kind as Go does (including
+//!   `-0.0` and the zero `time.Time`); a Rust `HashMap` is never Go's nil map, so an empty one
+//!   is sent (Go's empty non-nil map); use `Option<HashMap<..>>` for a nil map.
+//! - **Interfaces are skipped by structure**, never by the byte count Go writes, so values
+//!   with nested interfaces can be discarded without losing sync (Go issue #34879).
+//! - **Stricter than Go**: nesting depth is limited (Go has no limit and dies of stack
+//!   overflow); the number and size of type definitions per stream are limited; a type
+//!   definition naming two kinds at once is rejected (Go accepts it; its encoder never writes
+//!   one); a zero-length message is an error (Go returns a bare `EOF`). Like Go we accept
+//!   non-minimal integers, a struct missing its final terminator at the end of a message,
+//!   trailing bytes after a value, and any non-zero bool.
+//! - **Strings** must be UTF-8 to decode into `String`; [`Value`] keeps a non-UTF-8 Go string
+//!   as [`Value::Bytes`] and re-encodes it unchanged.
+//! - **Integer kinds** follow Go's compatibility rules: a Go `int` decodes only into signed
+//!   Rust integers, a Go `uint` only into unsigned ones.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -10,8 +97,8 @@ mod error;
 #[cfg(feature = "rpc")]
 pub mod rpc;
 pub mod schema;
-pub mod types;
 mod ser;
+pub mod types;
 pub mod value;
 pub mod wire;
 

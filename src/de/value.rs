@@ -232,7 +232,8 @@ impl<'c, 'a, 'd> ValueDe<'c, 'a, 'd> {
 
     fn payload(&mut self, rust: &str) -> Result<&'a [u8]> {
         match self.c.resolve(self.id)? {
-            Resolved::Builtin(Builtin::Bytes) => self.c.input.read_bytes(),
+            // A Go string into bytes: how to hold a string that is not UTF-8.
+            Resolved::Builtin(Builtin::Bytes | Builtin::String) => self.c.input.read_bytes(),
             Resolved::Def(w) if matches!(*w, WireType::Marshaler { .. }) => {
                 self.c.input.read_bytes()
             }

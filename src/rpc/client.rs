@@ -234,7 +234,11 @@ impl Client {
     {
         let tx = done.tx.clone();
         let method = service_method.to_string();
-        self.start_call(service_method, args, move |seq| Sink::Done { tx, seq, method })
+        self.start_call(service_method, args, move |seq| Sink::Done {
+            tx,
+            seq,
+            method,
+        })
     }
 
     /// Registers the call, then encodes it onto the writer's buffer, all under the writer

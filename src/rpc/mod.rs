@@ -28,7 +28,9 @@ mod header;
 mod pending;
 mod transport;
 
-pub use client::{done_channel, Call, Client, ClientBuilder, ClientConfig, DoneReceiver, DoneSender};
+pub use client::{
+    done_channel, Call, Client, ClientBuilder, ClientConfig, DoneReceiver, DoneSender,
+};
 pub use error::{Error, Result};
 pub use pending::Completed;
 pub use transport::{http_connect, DEFAULT_RPC_PATH};

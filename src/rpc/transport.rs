@@ -141,7 +141,10 @@ mod tests {
         assert!(check_connect_response(b"HTTP/1.0 200 Connected to Go RPC\n\n").is_ok());
         assert!(check_connect_response(b"HTTP/1.1 200 Connected to Go RPC\r\n\r\n").is_ok());
         let e = check_connect_response(b"HTTP/1.0 405 Method Not Allowed\n\n").unwrap_err();
-        assert_eq!(e.to_string(), "unexpected HTTP response: 405 Method Not Allowed");
+        assert_eq!(
+            e.to_string(),
+            "unexpected HTTP response: 405 Method Not Allowed"
+        );
         assert!(check_connect_response(b"garbage\n\n").is_err());
     }
 }

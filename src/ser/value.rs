@@ -162,7 +162,7 @@ impl<'a, 'e> ser::Serializer for ValueSer<'a, 'e> {
     type Error = Error;
     type SerializeSeq = SeqSer<'a, 'e>;
     type SerializeTuple = TupleSer<'a, 'e>;
-    type SerializeTupleStruct = SeqSer<'a, 'e>;
+    type SerializeTupleStruct = TupleSer<'a, 'e>;
     type SerializeTupleVariant = ser::Impossible<bool, Error>;
     type SerializeMap = MapSer<'a, 'e>;
     type SerializeStruct = StructSer<'a, 'e>;
@@ -367,8 +367,8 @@ impl<'a, 'e> ser::Serializer for ValueSer<'a, 'e> {
         }
     }
 
-    fn serialize_tuple_struct(self, _name: &'static str, len: usize) -> Result<SeqSer<'a, 'e>> {
-        self.seq(Some(len))
+    fn serialize_tuple_struct(self, _name: &'static str, len: usize) -> Result<TupleSer<'a, 'e>> {
+        self.serialize_tuple(len)
     }
 
     fn serialize_tuple_variant(
@@ -484,22 +484,22 @@ impl ser::SerializeSeq for SeqSer<'_, '_> {
     }
 }
 
-impl ser::SerializeTupleStruct for SeqSer<'_, '_> {
+pub(super) enum TupleSer<'a, 'e> {
+    Seq(SeqSer<'a, 'e>),
+    Complex { s: &'a mut Session<'e>, zero: bool },
+}
+
+impl ser::SerializeTupleStruct for TupleSer<'_, '_> {
     type Ok = bool;
     type Error = Error;
 
     fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        ser::SerializeSeq::serialize_element(self, value)
+        ser::SerializeTuple::serialize_element(self, value)
     }
 
     fn end(self) -> Result<bool> {
-        ser::SerializeSeq::end(self)
+        ser::SerializeTuple::end(self)
     }
-}
-
-pub(super) enum TupleSer<'a, 'e> {
-    Seq(SeqSer<'a, 'e>),
-    Complex { s: &'a mut Session<'e>, zero: bool },
 }
 
 impl ser::SerializeTuple for TupleSer<'_, '_> {

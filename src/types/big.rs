@@ -26,7 +26,10 @@ pub struct BigInt {
 impl BigInt {
     /// From a sign and a big-endian magnitude (leading zeros are dropped).
     pub fn from_be_bytes(negative: bool, magnitude: &[u8]) -> Self {
-        let start = magnitude.iter().position(|&b| b != 0).unwrap_or(magnitude.len());
+        let start = magnitude
+            .iter()
+            .position(|&b| b != 0)
+            .unwrap_or(magnitude.len());
         let magnitude = magnitude[start..].to_vec();
         BigInt {
             negative: negative && !magnitude.is_empty(),
@@ -71,7 +74,10 @@ impl BigInt {
         if self.magnitude.len() > 16 {
             return None;
         }
-        let m = self.magnitude.iter().fold(0u128, |a, &b| (a << 8) | b as u128);
+        let m = self
+            .magnitude
+            .iter()
+            .fold(0u128, |a, &b| (a << 8) | b as u128);
         if self.negative {
             if m <= i128::MAX as u128 + 1 {
                 Some((m as i128).wrapping_neg())
@@ -178,7 +184,8 @@ mod tests {
     fn display_and_payloads() {
         assert_eq!(BigInt::default().to_gob_bytes(), [0x02]);
         assert_eq!(BigInt::from(-1000i64).to_gob_bytes(), [0x03, 0x03, 0xe8]);
-        let big = BigInt::from_be_bytes(false, &[1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        let big =
+            BigInt::from_be_bytes(false, &[1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
         assert_eq!(big.to_string(), "340282366920938463463374607431768211456");
         assert_eq!(BigInt::from(i128::MIN).to_i128(), Some(i128::MIN));
         assert!(BigInt::from_gob_bytes(&[0x06]).is_err());

@@ -167,7 +167,13 @@ impl fmt::Display for GoTime {
         let local = self.unix_seconds() + off as i64;
         let (y, mo, d) = civil_from_days(local.div_euclid(86_400));
         let s = local.rem_euclid(86_400);
-        write!(f, "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)?;
+        write!(
+            f,
+            "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}",
+            s / 3600,
+            s / 60 % 60,
+            s % 60
+        )?;
         if self.nanos != 0 {
             let frac = format!("{:09}", self.nanos);
             write!(f, ".{}", frac.trim_end_matches('0'))?;
@@ -297,7 +303,9 @@ mod tests {
         let t = GoTime::from_unix(1_704_164_645, 6);
         assert_eq!(hex(&t.to_binary()), "010000000edd25742500000006ffff");
         assert_eq!(t.to_string(), "2024-01-02T03:04:05.000000006Z");
-        let t = GoTime::from_unix(1_257_890_400, 0).with_offset(3600).unwrap();
+        let t = GoTime::from_unix(1_257_890_400, 0)
+            .with_offset(3600)
+            .unwrap();
         assert_eq!(hex(&t.to_binary()), "010000000ec28bd96000000000003c");
         assert_eq!(GoTime::from_binary(&t.to_binary()).unwrap(), t);
         assert_eq!(GoTime::default().to_binary(), ZERO_PAYLOAD);

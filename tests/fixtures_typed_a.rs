@@ -1,0 +1,431 @@
+//! Go fixtures through typed Rust values (the non-struct/interface/time/big/marshaler half):
+//! every positive fixture decodes, with one `DecoderState`, to the Rust values written here
+//! from the Go source (`go-interop/cases_*.go`), and encoding those values with one
+//! `EncoderState` gives Go's exact bytes (deterministic cases) or bytes that decode back to
+//! the same values (multi-entry maps). Encode-error cases must fail in Rust too.
+
+mod common;
+
+use gobrpc::schema::{GoKind, TypeRef};
+use gobrpc::types::Complex;
+use gobrpc::{DecoderState, EncoderState, GobType, TypeBuilder};
+use serde::de::{DeserializeOwned, MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_bytes::ByteBuf;
+use std::collections::BTreeSet;
+use std::fmt::{self, Debug};
+use std::hash::{Hash, Hasher};
+
+// ---- checking machinery ------------------------------------------------------------------
+
+/// `Debug` of a value, cut to a readable length (the 1 MiB case).
+fn show<T: Debug>(v: &T) -> String {
+    let s = format!("{v:?}");
+    if s.len() > 600 {
+        let mut end = 600;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        format!("{}… ({} chars)", &s[..end], s.len())
+    } else {
+        s
+    }
+}
+
+fn meta(name: &str) -> common::Meta {
+    let p = common::fixtures_dir()
+        .join("gob")
+        .join(format!("{name}.json"));
+    serde_json::from_slice(&std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
+        .unwrap()
+}
+
+/// Decodes a stream value by value with one `DecoderState`, comparing each to its expectation.
+struct Stream<'a> {
+    name: &'a str,
+    what: &'a str,
+    st: DecoderState,
+    rest: &'a [u8],
+    n: usize,
+}
+
+impl<'a> Stream<'a> {
+    fn new(name: &'a str, what: &'a str, bytes: &'a [u8]) -> Self {
+        Stream {
+            name,
+            what,
+            st: DecoderState::new(),
+            rest: bytes,
+            n: 0,
+        }
+    }
+
+    fn expect<T: DeserializeOwned + PartialEq + Debug>(&mut self, want: T) {
+        let (name, what, n) = (self.name, self.what, self.n);
+        match self.st.decode::<T>(self.rest) {
+            Ok(Some((got, used))) => {
+                assert!(
+                    got == want,
+                    "{name}: {what} value #{n} ({}):\n  got  {}\n  want {}",
+                    std::any::type_name::<T>(),
+                    show(&got),
+                    show(&want)
+                );
+                self.rest = &self.rest[used..];
+            }
+            Ok(None) => panic!("{name}: {what} ended before value #{n}"),
+            Err(e) => panic!("{name}: {what}: decoding value #{n}: {e}"),
+        }
+        self.n += 1;
+    }
+
+    fn finish(self) {
+        assert!(
+            self.rest.is_empty(),
+            "{}: {}: {} trailing bytes after {} values",
+            self.name,
+            self.what,
+            self.rest.len(),
+            self.n
+        );
+    }
+}
+
+/// Encodes values in order with one `EncoderState`.
+struct Out<'a> {
+    name: &'a str,
+    st: EncoderState,
+    buf: Vec<u8>,
+    n: usize,
+}
+
+impl<'a> Out<'a> {
+    fn new(name: &'a str) -> Self {
+        Out {
+            name,
+            st: EncoderState::new(),
+            buf: Vec::new(),
+            n: 0,
+        }
+    }
+
+    fn push<T: Serialize + GobType>(&mut self, v: T) {
+        if let Err(e) = self.st.encode(&v, &mut self.buf) {
+            panic!("{}: encoding value #{}: {e}", self.name, self.n);
+        }
+        self.n += 1;
+    }
+}
+
+fn assert_same_bytes(name: &str, go: &[u8], ours: &[u8]) {
+    if go == ours {
+        return;
+    }
+    let at = go.iter().zip(ours).take_while(|(a, b)| a == b).count();
+    let from = at.saturating_sub(16);
+    let win = |b: &[u8]| hex::encode(&b[from.min(b.len())..(at + 48).min(b.len())]);
+    if go.len() <= 256 && ours.len() <= 256 {
+        panic!(
+            "{name}: re-encoded bytes differ at offset {at}\n  go:   {}\n  rust: {}",
+            hex::encode(go),
+            hex::encode(ours)
+        );
+    }
+    panic!(
+        "{name}: re-encoded bytes differ at offset {at} (go {} bytes, rust {}); from offset {from}:\n  go:   {}\n  rust: {}",
+        go.len(),
+        ours.len(),
+        win(go),
+        win(ours)
+    );
+}
+
+/// One `#[test]` per positive fixture: `test_fn [= "fixture.name"]: det|nondet [Type => value, …];`
+macro_rules! cases {
+    ($($(#[$m:meta])* $test:ident $(= $fx:literal)? : $mode:ident [$($ty:ty => $val:expr),+ $(,)?];)*) => {
+        /// Fixture names covered by this table.
+        pub(crate) const COVERED: &[&str] = &[$(cases!(@name $test $(= $fx)?)),*];
+        $(
+            $(#[$m])*
+            #[test]
+            fn $test() {
+                let name: &str = cases!(@name $test $(= $fx)?);
+                let det: bool = cases!(@det $mode);
+                let go = $crate::common::fixture(name);
+                let meta = $crate::meta(name);
+                let count = [$(stringify!($ty)),+].len();
+                assert_eq!(meta.kind, "positive", "{name}: kind");
+                assert_eq!(meta.deterministic, det, "{name}: deterministic flag");
+                assert_eq!(meta.values, count, "{name}: number of values");
+
+                // (1) Go's bytes decode to exactly the expected values.
+                let mut s = $crate::Stream::new(name, "go stream", &go);
+                $(s.expect::<$ty>($val);)+
+                s.finish();
+
+                // (2) The expected values encode to Go's bytes (or, for multi-entry maps,
+                // to bytes of the same length that decode back to them).
+                let mut out = $crate::Out::new(name);
+                $(out.push::<$ty>($val);)+
+                if det {
+                    $crate::assert_same_bytes(name, &go, &out.buf);
+                } else {
+                    assert_eq!(out.buf.len(), go.len(), "{name}: re-encoded length");
+                }
+                let mut s = $crate::Stream::new(name, "rust stream", &out.buf);
+                $(s.expect::<$ty>($val);)+
+                s.finish();
+            }
+        )*
+    };
+    (@name $test:ident) => { stringify!($test) };
+    (@name $test:ident = $fx:literal) => { $fx };
+    (@det det) => { true };
+    (@det nondet) => { false };
+}
+
+/// One `#[test]` per encode_error fixture whose Go value Rust can express:
+/// `test_fn: Type => value;`. Our encoder must fail and write nothing, and Go's bytes
+/// before its error (type definitions at most) hold no complete value.
+macro_rules! encode_errors {
+    ($($(#[$m:meta])* $test:ident : $ty:ty => $val:expr;)*) => {
+        /// Fixture names covered by this table.
+        pub(crate) const COVERED: &[&str] = &[$(stringify!($test)),*];
+        $(
+            $(#[$m])*
+            #[test]
+            fn $test() {
+                let name = stringify!($test);
+                let meta = $crate::meta(name);
+                assert_eq!(meta.kind, "encode_error", "{name}: kind");
+                assert_eq!(meta.values_before_error, 0, "{name}: values before error");
+                let go = $crate::common::fixture(name);
+                match gobrpc::DecoderState::new().decode::<$ty>(&go) {
+                    Ok(None) => {}
+                    Ok(Some((v, _))) => panic!("{name}: Go's prefix decoded to {v:?}"),
+                    Err(e) => panic!("{name}: Go's prefix: {e}"),
+                }
+
+                let v: $ty = $val;
+                let mut out = Vec::new();
+                let r = gobrpc::EncoderState::new().encode(&v, &mut out);
+                assert!(r.is_err(), "{name}: encoding {v:?} succeeded: {}", hex::encode(&out));
+                assert!(out.is_empty(), "{name}: bytes left after error: {}", hex::encode(&out));
+            }
+        )*
+    };
+}
+
+/// `String` from a literal.
+fn s(v: &str) -> String {
+    v.to_string()
+}
+
+// ---- Rust mirrors of the Go types ----------------------------------------------------------
+
+/// Go `float64`, compared bit for bit (NaN payloads, -0).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct F64(pub f64);
+
+impl GobType for F64 {
+    fn build(b: &mut TypeBuilder) -> TypeRef {
+        f64::build(b)
+    }
+}
+impl PartialEq for F64 {
+    fn eq(&self, o: &Self) -> bool {
+        self.0.to_bits() == o.0.to_bits()
+    }
+}
+impl Eq for F64 {}
+impl Hash for F64 {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.0.to_bits().hash(h)
+    }
+}
+
+/// Go `float32`, compared bit for bit.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct F32(pub f32);
+
+impl GobType for F32 {
+    fn build(b: &mut TypeBuilder) -> TypeRef {
+        f32::build(b)
+    }
+}
+impl PartialEq for F32 {
+    fn eq(&self, o: &Self) -> bool {
+        self.0.to_bits() == o.0.to_bits()
+    }
+}
+
+/// Go `complex128`, compared bit for bit (and usable as a map key).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct C128(pub Complex);
+
+impl GobType for C128 {
+    fn build(b: &mut TypeBuilder) -> TypeRef {
+        Complex::build(b)
+    }
+}
+impl PartialEq for C128 {
+    fn eq(&self, o: &Self) -> bool {
+        (self.0 .0.to_bits(), self.0 .1.to_bits()) == (o.0 .0.to_bits(), o.0 .1.to_bits())
+    }
+}
+impl Eq for C128 {}
+impl Hash for C128 {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        (self.0 .0.to_bits(), self.0 .1.to_bits()).hash(h)
+    }
+}
+
+/// Go `string` holding arbitrary bytes (Go does not validate UTF-8; Rust's `String` must).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct GoStr(pub ByteBuf);
+
+impl GobType for GoStr {
+    fn build(b: &mut TypeBuilder) -> TypeRef {
+        String::build(b)
+    }
+}
+
+/// A Go map kept as its entries, duplicates included (two NaN keys); equality ignores order.
+#[derive(Debug, Clone)]
+pub struct Entries<K, V>(pub Vec<(K, V)>);
+
+impl<K: PartialEq, V: PartialEq> PartialEq for Entries<K, V> {
+    fn eq(&self, o: &Self) -> bool {
+        let mut left: Vec<&(K, V)> = o.0.iter().collect();
+        self.0.len() == o.0.len()
+            && self
+                .0
+                .iter()
+                .all(|e| match left.iter().position(|x| *x == e) {
+                    Some(i) => {
+                        left.swap_remove(i);
+                        true
+                    }
+                    None => false,
+                })
+    }
+}
+
+impl<K: GobType + 'static, V: GobType + 'static> GobType for Entries<K, V> {
+    fn build(b: &mut TypeBuilder) -> TypeRef {
+        b.unnamed::<Entries<K, V>>(|b| {
+            let k = K::build(b);
+            GoKind::Map(k, V::build(b))
+        })
+    }
+}
+
+impl<K: Serialize, V: Serialize> Serialize for Entries<K, V> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Entries<K, V> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V2<K, V>(std::marker::PhantomData<(K, V)>);
+        impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Visitor<'de> for V2<K, V> {
+            type Value = Entries<K, V>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(e) = a.next_entry()? {
+                    out.push(e);
+                }
+                Ok(Entries(out))
+            }
+        }
+        d.deserialize_map(V2(std::marker::PhantomData))
+    }
+}
+
+/// `type Point struct { X, Y int }`
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, GobType)]
+#[serde(rename_all = "UPPERCASE")]
+#[gob(name = "main.Point")]
+pub struct Point {
+    pub x: i64,
+    pub y: i64,
+}
+
+pub fn pt(x: i64, y: i64) -> Point {
+    Point { x, y }
+}
+
+// ---- the cases ------------------------------------------------------------------------------
+
+#[path = "fixtures_typed_a/composite.rs"]
+mod composite;
+#[path = "fixtures_typed_a/misc.rs"]
+mod misc;
+#[path = "fixtures_typed_a/scalars.rs"]
+mod scalars;
+
+/// Every fixture of this half (see the prefixes below) has a test here, and no test names a
+/// fixture that does not exist.
+#[test]
+fn every_fixture_of_this_half_is_covered() {
+    const OTHER_HALF: &[&str] = &[
+        "struct_",
+        "iface_",
+        "time_",
+        "big",
+        "recursive_",
+        "custom_",
+        "gobenc_",
+        "binmarshal_",
+        "textmarshaler",
+        "good_then_bad",
+    ];
+    #[derive(Deserialize)]
+    struct Entry {
+        name: String,
+        kind: String,
+        dir: String,
+    }
+    let index: Vec<Entry> = serde_json::from_slice(
+        &std::fs::read(common::fixtures_dir().join("gob").join("INDEX.json")).unwrap(),
+    )
+    .unwrap();
+    let mine: BTreeSet<&str> = index
+        .iter()
+        .filter(|e| e.dir == "gob" && (e.kind == "positive" || e.kind == "encode_error"))
+        .map(|e| e.name.as_str())
+        .filter(|n| !OTHER_HALF.iter().any(|p| n.starts_with(p)))
+        .collect();
+
+    let lists: &[&[&str]] = &[
+        scalars::COVERED,
+        composite::COVERED,
+        misc::COVERED,
+        misc::errors::COVERED,
+        misc::NOT_EXPRESSIBLE,
+    ];
+    let mut covered = BTreeSet::new();
+    for n in lists.iter().flat_map(|l| l.iter()) {
+        assert!(covered.insert(*n), "{n} covered twice");
+    }
+    let missing: Vec<_> = mine.difference(&covered).collect();
+    let unknown: Vec<_> = covered.difference(&mine).collect();
+    assert!(
+        missing.is_empty() && unknown.is_empty(),
+        "fixtures without a typed test: {missing:?}\ntests for fixtures not in INDEX.json (or of the other half): {unknown:?}"
+    );
+    assert!(covered.len() >= 130, "only {} cases", covered.len());
+}
