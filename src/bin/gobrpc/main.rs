@@ -1,0 +1,2 @@
+//! The `gobrpc` command-line tool (placeholder; being written).
+fn main() {}
