@@ -3,8 +3,8 @@
 use super::codec::{Event, ResponseDecoder};
 use super::error::{Error, Result};
 use super::header::Request;
-use super::pending::{Completed, Pending, SharedPending, Sink, Typed};
-use crate::{EncoderState, GobType, Limits};
+use super::pending::{Completed, DynamicReply, Pending, Reply, SharedPending, Sink, Typed};
+use crate::{EncoderState, GobType, Limits, TypedValue};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::future::Future;
@@ -194,8 +194,27 @@ impl Client {
         A: Serialize + GobType + ?Sized,
         R: DeserializeOwned + Send + 'static,
     {
+        self.go_with(service_method, |enc, header, out| {
+            enc.encode_pair(header, args, out)
+        })
+    }
+
+    /// Calls `service_method` with a dynamic argument and returns the dynamic reply, keeping
+    /// the reply's Go types — for tools that know no Rust types (the `gobrpc` CLI).
+    pub async fn call_value(&self, service_method: &str, args: &TypedValue) -> Result<TypedValue> {
+        let call: Call<DynamicReply> = self.go_with(service_method, |enc, header, out| {
+            enc.encode_pair_value(header, args, out)
+        });
+        call.await.map(|r| r.0)
+    }
+
+    fn go_with<R: Reply>(
+        &self,
+        service_method: &str,
+        encode: impl FnOnce(&mut EncoderState, &Request<'_>, &mut Vec<u8>) -> crate::Result<()>,
+    ) -> Call<R> {
         let (tx, rx) = oneshot::channel();
-        let started = self.start_call(service_method, args, |_| Sink::Oneshot(tx));
+        let started = self.start_call(service_method, encode, |_| Sink::Oneshot(tx));
         let timeout = self.shared.config.timeout;
         match started {
             Ok(seq) => Call {
@@ -234,25 +253,21 @@ impl Client {
     {
         let tx = done.tx.clone();
         let method = service_method.to_string();
-        self.start_call(service_method, args, move |seq| Sink::Done {
-            tx,
-            seq,
-            method,
-        })
+        self.start_call(
+            service_method,
+            |enc, header, out| enc.encode_pair(header, args, out),
+            move |seq| Sink::Done { tx, seq, method },
+        )
     }
 
     /// Registers the call, then encodes it onto the writer's buffer, all under the writer
     /// lock so that sequence order, encoder order and write order agree.
-    fn start_call<A, R>(
+    fn start_call<R: Reply>(
         &self,
         service_method: &str,
-        args: &A,
+        encode: impl FnOnce(&mut EncoderState, &Request<'_>, &mut Vec<u8>) -> crate::Result<()>,
         sink: impl FnOnce(u64) -> Sink<R>,
-    ) -> Result<u64>
-    where
-        A: Serialize + GobType + ?Sized,
-        R: DeserializeOwned + Send + 'static,
-    {
+    ) -> Result<u64> {
         let shared = &*self.shared;
         let mut w = shared.writer();
         if w.closed {
@@ -270,7 +285,7 @@ impl Client {
         };
         let Writer { enc, out, .. } = &mut *w;
         let was_empty = out.is_empty();
-        if let Err(e) = enc.encode_pair(&header, args, out) {
+        if let Err(e) = encode(enc, &header, out) {
             drop(w);
             shared.pending.cancel(seq);
             return Err(Error::codec(e));

@@ -1,7 +1,7 @@
 //! The calls waiting for replies, keyed by sequence number.
 
 use super::error::{Error, Result};
-use crate::DecoderState;
+use crate::{DecoderState, TypedValue};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -48,9 +48,29 @@ impl<R> Typed<R> {
     }
 }
 
-impl<R: DeserializeOwned + Send + 'static> Waiting for Typed<R> {
+/// How a reply type is decoded: through serde, or as a dynamic [`TypedValue`].
+pub(crate) trait Reply: Sized + Send + 'static {
+    fn decode_reply(st: &mut DecoderState, buf: &[u8]) -> crate::Result<Option<(Self, usize)>>;
+}
+
+impl<R: DeserializeOwned + Send + 'static> Reply for R {
+    fn decode_reply(st: &mut DecoderState, buf: &[u8]) -> crate::Result<Option<(Self, usize)>> {
+        st.decode::<R>(buf)
+    }
+}
+
+/// A reply decoded without a Rust type, keeping its Go types.
+pub(crate) struct DynamicReply(pub(crate) TypedValue);
+
+impl Reply for DynamicReply {
+    fn decode_reply(st: &mut DecoderState, buf: &[u8]) -> crate::Result<Option<(Self, usize)>> {
+        Ok(st.decode_value(buf)?.map(|(v, n)| (DynamicReply(v), n)))
+    }
+}
+
+impl<R: Reply> Waiting for Typed<R> {
     fn decode(&mut self, st: &mut DecoderState, buf: &[u8]) -> crate::Result<Option<usize>> {
-        Ok(st.decode::<R>(buf)?.map(|(r, n)| {
+        Ok(R::decode_reply(st, buf)?.map(|(r, n)| {
             self.reply = Some(r);
             n
         }))

@@ -22,15 +22,31 @@ impl EncoderState {
     /// # Ok::<(), gobrpc::Error>(())
     /// ```
     pub fn encode_value(&mut self, tv: &TypedValue, out: &mut Vec<u8>) -> Result<()> {
+        self.session(out, |s| encode_value_message(s, tv))
+    }
+
+    /// Appends a typed header and a dynamic body as one unit (a net/rpc request).
+    pub(crate) fn encode_pair_value<H: serde::Serialize + crate::GobType>(
+        &mut self,
+        header: &H,
+        tv: &TypedValue,
+        out: &mut Vec<u8>,
+    ) -> Result<()> {
+        let th = H::build(&mut self.types);
         self.session(out, |s| {
-            s.push_buffer();
-            let w = s.writer();
-            let id = send_definitions(s, &tv.types, tv.ty, w)?;
-            put_int(s.buf(), id as i64);
-            encode_top(s, &tv.types, tv.ty, &tv.value)?;
-            s.write_message(w)
+            s.encode_top(header, th)?;
+            encode_value_message(s, tv)
         })
     }
+}
+
+fn encode_value_message(s: &mut Session<'_>, tv: &TypedValue) -> Result<()> {
+    s.push_buffer();
+    let w = s.writer();
+    let id = send_definitions(s, &tv.types, tv.ty, w)?;
+    put_int(s.buf(), id as i64);
+    encode_top(s, &tv.types, tv.ty, &tv.value)?;
+    s.write_message(w)
 }
 
 fn is_struct(table: &TypeTable, id: TypeId) -> bool {
