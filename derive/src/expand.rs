@@ -236,6 +236,16 @@ fn expand_struct(
                 seen.add(&lit.value(), lit.span(), "field", errors);
                 go_fields.push(go_field(cx, &lit, &f.ty));
             }
+            if go_fields.is_empty() && !named.named.is_empty() {
+                // Go refuses to encode a struct whose fields are all unexported.
+                return quote! {
+                    __gob_b.named::<#key>(#name, #string, |_| {
+                        #krate::schema::GoKind::Unsendable(::std::borrow::Cow::Owned(
+                            ::std::format!("gob: type {} has no exported fields", #string),
+                        ))
+                    })
+                };
+            }
             let arg = if go_fields.is_empty() {
                 quote!(_)
             } else {

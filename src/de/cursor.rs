@@ -80,11 +80,13 @@ impl<'a, 'd> Cursor<'a, 'd> {
         }
     }
 
+    /// Checks the id a value is announced with: a builtin, or a type defined on this stream.
     fn value_id(&self, id: i64) -> Result<TypeId> {
-        if id == 0 || id > i32::MAX as i64 {
-            return Err(self.locate(Error::corrupt("gob: unknown type id or corrupted data")));
+        let known = |id: i32| TypeId(id).builtin().is_some() || self.st.types.contains_key(&id);
+        match i32::try_from(id) {
+            Ok(id) if id > 0 && known(id) => Ok(TypeId(id)),
+            _ => Err(self.locate(Error::corrupt("gob: unknown type id or corrupted data"))),
         }
-        Ok(TypeId(id as i32))
     }
 
     /// The definition (or builtin) behind an id.

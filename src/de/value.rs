@@ -8,7 +8,7 @@
 use super::cursor::{err_range, Cursor, Resolved};
 use super::zero::ZeroDe;
 use crate::error::{Error, Result};
-use crate::wire::{Builtin, TypeId, WireType};
+use crate::wire::{Builtin, MarshalerKind, TypeId, WireType};
 use serde::de::{self, DeserializeSeed, Deserializer, IntoDeserializer, Visitor};
 use std::sync::Arc;
 
@@ -20,11 +20,7 @@ pub(super) fn deserialize_top<'a, T: de::Deserialize<'a>>(
     if !c.is_struct(id) {
         c.singleton_delta()?;
     }
-    T::deserialize(ValueDe {
-        c,
-        id,
-        name: "value",
-    })
+    T::deserialize(ValueDe { c, id, name: TOP })
 }
 
 /// One value of wire type `id`; `name` is the Rust field it goes to (for error messages).
@@ -48,10 +44,14 @@ impl<'c, 'a, 'd> ValueDe<'c, 'a, 'd> {
             .resolve(self.id)
             .map(|r| wire_desc(&r))
             .unwrap_or_else(|_| self.id.to_string());
-        self.c.locate(Error::type_mismatch(format!(
-            "gob: wrong type ({rust}) for received field {}: the peer sent {sent}",
-            self.name
-        )))
+        self.c.locate(Error::type_mismatch(if self.name == TOP {
+            format!("gob: decoding into local type {rust}, received remote type {sent}")
+        } else {
+            format!(
+                "gob: wrong type ({rust}) for received field {}: the peer sent {sent}",
+                self.name
+            )
+        }))
     }
 
     fn out_of_range(&self) -> Error {
@@ -164,48 +164,33 @@ impl<'c, 'a, 'd> ValueDe<'c, 'a, 'd> {
         Ok(map)
     }
 
+    /// A sequence. `want`: `None` accepts any sequence kind (untyped targets); a Rust slice
+    /// type accepts Go slices (and `[]byte`), a Rust array only a Go array of its length — Go's
+    /// compatibility rules.
     fn visit_seq_of<V: Visitor<'a>>(
         mut self,
         visitor: V,
-        want_len: Option<usize>,
+        want: Option<SeqShape>,
     ) -> Result<V::Value> {
-        match self.c.resolve(self.id)? {
+        let (elem, n) = match self.c.resolve(self.id)? {
             Resolved::Builtin(Builtin::Bytes) => {
-                let b = self.c.input.read_bytes()?;
-                if let Some(n) = want_len {
-                    if n != b.len() {
-                        return Err(self.wrong_type(&format!("[_; {n}]")));
-                    }
+                if let Some(SeqShape::Array(_)) = want {
+                    return Err(self.wrong_type("array"));
                 }
-                visitor.visit_seq(de::value::SeqDeserializer::new(b.iter().copied()))
+                let b = self.c.input.read_bytes()?;
+                return visitor.visit_seq(de::value::SeqDeserializer::new(b.iter().copied()));
             }
             Resolved::Builtin(Builtin::Complex) => {
                 let re = self.c.input.read_float()?;
                 let im = self.c.input.read_float()?;
-                visitor.visit_seq(de::value::SeqDeserializer::new([re, im].into_iter()))
+                return visitor.visit_seq(de::value::SeqDeserializer::new([re, im].into_iter()));
             }
-            Resolved::Def(w) => match &*w {
-                WireType::Slice { elem, .. } => {
-                    let elem = *elem;
-                    let n = self.c.input.read_len("slice length", 1)?;
-                    if let Some(want) = want_len {
-                        if want != n {
-                            return Err(self.c.locate(Error::type_mismatch(format!(
-                                "gob: length mismatch: {n} elements for a Rust array of {want}"
-                            ))));
-                        }
-                    }
-                    self.nested(|s| {
-                        visitor.visit_seq(SeqAccess {
-                            c: &mut *s.c,
-                            elem,
-                            left: n,
-                        })
-                    })
+            Resolved::Def(w) => match (&*w, want) {
+                (WireType::Slice { elem, .. }, None | Some(SeqShape::Slice)) => {
+                    (*elem, self.c.input.read_len("slice length", 1)?)
                 }
-                WireType::Array { elem, len, .. } => {
-                    let elem = *elem;
-                    if let Some(want) = want_len {
+                (WireType::Array { elem, len, .. }, None | Some(SeqShape::Array(_))) => {
+                    if let Some(SeqShape::Array(want)) = want {
                         if want as i64 != *len {
                             return Err(self.wrong_type(&format!("[_; {want}]")));
                         }
@@ -216,18 +201,19 @@ impl<'c, 'a, 'd> ValueDe<'c, 'a, 'd> {
                             .c
                             .locate(Error::corrupt("gob: length mismatch in decodeArray")));
                     }
-                    self.nested(|s| {
-                        visitor.visit_seq(SeqAccess {
-                            c: &mut *s.c,
-                            elem,
-                            left: n,
-                        })
-                    })
+                    (*elem, n)
                 }
-                _ => Err(self.wrong_type("sequence")),
+                _ => return Err(self.wrong_type(want.map_or("sequence", SeqShape::rust))),
             },
-            _ => Err(self.wrong_type("sequence")),
-        }
+            _ => return Err(self.wrong_type(want.map_or("sequence", SeqShape::rust))),
+        };
+        self.nested(|s| {
+            visitor.visit_seq(SeqAccess {
+                c: &mut *s.c,
+                elem,
+                left: n,
+            })
+        })
     }
 
     fn payload(&mut self, rust: &str) -> Result<&'a [u8]> {
@@ -243,6 +229,27 @@ impl<'c, 'a, 'd> ValueDe<'c, 'a, 'd> {
 }
 
 const NO_FIELD: u16 = u16::MAX;
+
+/// The context name of a top-level value (error messages name the field otherwise).
+const TOP: &str = "top-level value";
+
+/// The Rust sequence a value is decoded into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SeqShape {
+    /// `Vec<T>` and other growable sequences: Go slices.
+    Slice,
+    /// `[T; N]`: Go arrays of length N.
+    Array(usize),
+}
+
+impl SeqShape {
+    fn rust(self) -> &'static str {
+        match self {
+            SeqShape::Slice => "slice",
+            SeqShape::Array(_) => "array",
+        }
+    }
+}
 
 macro_rules! signed_int {
     ($($method:ident, $visit:ident, $t:ty);* $(;)?) => {$(
@@ -437,21 +444,34 @@ impl<'a> Deserializer<'a> for ValueDe<'_, 'a, '_> {
 
     fn deserialize_newtype_struct<V: Visitor<'a>>(
         self,
-        _name: &'static str,
+        name: &'static str,
         visitor: V,
     ) -> Result<V::Value> {
+        if let Some(kind) = crate::types::marshaler_of_marker(name) {
+            // A marshaled Go type: the wire must use the same marshaler (Go's rule).
+            let same = matches!(self.c.resolve(self.id)?,
+                Resolved::Def(w) if matches!(*w, WireType::Marshaler { kind: k, .. } if k == kind));
+            if !same {
+                let rust = match kind {
+                    MarshalerKind::Gob => "GobDecoder",
+                    MarshalerKind::Binary => "BinaryUnmarshaler",
+                    MarshalerKind::Text => "TextUnmarshaler",
+                };
+                return Err(self.wrong_type(rust));
+            }
+        }
         visitor.visit_newtype_struct(self)
     }
 
     fn deserialize_seq<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
-        self.visit_seq_of(visitor, None)
+        self.visit_seq_of(visitor, Some(SeqShape::Slice))
     }
 
     fn deserialize_tuple<V: Visitor<'a>>(self, len: usize, visitor: V) -> Result<V::Value> {
         if self.id == TypeId::COMPLEX {
             return self.visit_seq_of(visitor, None);
         }
-        self.visit_seq_of(visitor, Some(len))
+        self.visit_seq_of(visitor, Some(SeqShape::Array(len)))
     }
 
     fn deserialize_tuple_struct<V: Visitor<'a>>(

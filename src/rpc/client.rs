@@ -271,7 +271,7 @@ impl Client {
         let shared = &*self.shared;
         let mut w = shared.writer();
         if w.closed {
-            return Err(shared.pending.dead().unwrap_or(Error::Shutdown));
+            return Err(Error::Shutdown);
         }
         let seq = w.next_seq;
         w.next_seq += 1;

@@ -147,13 +147,8 @@ impl Pending {
     pub(crate) fn fail_all(&self, err: Error) {
         let calls: Vec<_> = {
             let mut st = self.lock();
-            if st.dead.is_none() {
-                st.dead = Some(match err {
-                    // Later calls see "connection is shut down", as in Go.
-                    Error::UnexpectedEof => Error::Shutdown,
-                    ref e => e.clone(),
-                });
-            }
+            // Calls made later see "connection is shut down", as in Go, whatever the cause.
+            st.dead = Some(Error::Shutdown);
             st.calls.drain().map(|(_, c)| c).collect()
         };
         for c in calls {
@@ -165,11 +160,6 @@ impl Pending {
     /// The number of calls waiting.
     pub(crate) fn len(&self) -> usize {
         self.lock().calls.len()
-    }
-
-    /// The error the connection died with, if it did.
-    pub(crate) fn dead(&self) -> Option<Error> {
-        self.lock().dead.clone()
     }
 
     /// Waits until no call is waiting.

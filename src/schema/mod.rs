@@ -79,6 +79,9 @@ pub enum GoKind {
         /// structs (`time.Time`); `None` means never omitted
         zero_payload: Option<&'static [u8]>,
     },
+    /// a type Go refuses to encode (a struct with no exported fields): encoding a value of
+    /// it, or of a type containing it, fails with this message
+    Unsendable(Cow<'static, str>),
     /// placeholder while a recursive type is being described
     Pending,
 }
@@ -141,11 +144,15 @@ impl TypeBuilder {
         &self.types[t.0 as usize]
     }
 
-    /// Follows pointers to the type they point at (Go's "base type").
+    /// Follows pointers to the type they point at (Go's "base type"). A pointer cycle
+    /// (Go's `type T ***T`) has no base: the result is then still a pointer, which the
+    /// encoder reports as Go does ("can't represent recursive pointer type").
     pub fn base(&self, mut t: TypeRef) -> TypeRef {
-        // Pointer chains are finite: a Ptr node always wraps an already-described type.
-        while let GoKind::Ptr(inner) = self.get(t).kind {
-            t = inner;
+        for _ in 0..=self.types.len() {
+            match self.get(t).kind {
+                GoKind::Ptr(inner) => t = inner,
+                _ => return t,
+            }
         }
         t
     }

@@ -185,7 +185,11 @@ impl<'e> Session<'e> {
         *self.writers.last().expect("a writer")
     }
 
-    pub(crate) fn encode_top<T: Serialize + ?Sized>(&mut self, value: &T, ty: TypeRef) -> Result<()> {
+    pub(crate) fn encode_top<T: Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+        ty: TypeRef,
+    ) -> Result<()> {
         self.push_buffer();
         let w = self.writer();
         let id = self.send_type_descriptor(w, ty, true)?;

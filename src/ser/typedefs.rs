@@ -175,8 +175,16 @@ impl TypeIds {
         if let Some(id) = builtin_id(kind) {
             return Ok(id);
         }
-        if matches!(kind, GoKind::Pending) {
-            return Err(Error::encode("gob: type description is incomplete"));
+        match kind {
+            GoKind::Pending => return Err(Error::encode("gob: type description is incomplete")),
+            GoKind::Unsendable(why) => return Err(Error::encode(why.to_string())),
+            GoKind::Ptr(_) => {
+                return Err(Error::encode(format!(
+                    "can't represent recursive pointer type {}",
+                    types.get(t).string
+                )))
+            }
+            _ => {}
         }
         if self.entry(t).built {
             return Ok(self.entry(t).id);
@@ -248,7 +256,16 @@ impl TypeIds {
         top: bool,
         out: &mut Vec<Definition>,
     ) -> Result<()> {
-        self.send_type(types, t, top, out)
+        // Go's user type at the top is a pointer for pointer-receiver marshalers.
+        let base = types.base(t);
+        let ptr_receiver = matches!(
+            types.get(base).kind,
+            GoKind::Marshaler {
+                ptr_receiver: true,
+                ..
+            }
+        );
+        self.send_type(types, t, top && ptr_receiver, out)
     }
 
     fn send_type(
@@ -261,9 +278,11 @@ impl TypeIds {
         let base = types.base(t);
         let via_ptr = via_ptr || base != t;
         match &types.get(base).kind {
-            GoKind::Marshaler {
-                kind, ptr_receiver, ..
-            } => self.send_actual(types, base, *ptr_receiver && via_ptr, Some(*kind), out),
+            GoKind::Marshaler { kind, .. } => {
+                // Reached through a pointer, Go describes the marshaler by its pointer type:
+                // a second, unnamed id in the definition's CommonType.
+                self.send_actual(types, base, via_ptr, Some(*kind), out)
+            }
             GoKind::Struct(_) | GoKind::Slice(_) | GoKind::Array { .. } | GoKind::Map(..) => {
                 self.send_actual(types, base, false, None, out)
             }

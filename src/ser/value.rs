@@ -55,6 +55,7 @@ fn kind_of(s: &Session<'_>, ty: TypeRef) -> Result<K> {
         GoKind::Struct(_) => K::Struct,
         GoKind::Marshaler { zero_payload, .. } => K::Marshaler(*zero_payload),
         GoKind::Pending => return Err(Error::encode("gob: type description is incomplete")),
+        GoKind::Unsendable(why) => return Err(Error::encode(why.to_string())),
     })
 }
 

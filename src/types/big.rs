@@ -172,7 +172,7 @@ impl<'de> Deserialize<'de> for BigInt {
                 BigInt::from_gob_bytes(b).map_err(E::custom)
             }
         }
-        d.deserialize_bytes(V)
+        super::deserialize_payload(d, MarshalerKind::Gob, V)
     }
 }
 

@@ -64,7 +64,7 @@ macro_rules! go_marshaler {
 
         impl<'de> $crate::__serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::__serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                $crate::types::__payload(d).map($name)
+                $crate::types::__payload(d, $crate::go_marshaler!(@kind $kind)).map($name)
             }
         }
     };
@@ -86,7 +86,82 @@ pub fn __marshaler<T: 'static>(
     })
 }
 
+/// The newtype-struct name a marshaled type's `Deserialize` asks for, so that the gob
+/// decoder can check the wire type uses the same marshaler (Go's rule: a `GobEncoder`
+/// payload only into a `GobDecoder`, a `BinaryMarshaler` one only into a
+/// `BinaryUnmarshaler`). Other deserializers see an ordinary newtype.
+pub(crate) fn marshaler_marker(kind: crate::wire::MarshalerKind) -> &'static str {
+    match kind {
+        crate::wire::MarshalerKind::Gob => "\0gobrpc::GobEncoder",
+        crate::wire::MarshalerKind::Binary => "\0gobrpc::BinaryMarshaler",
+        crate::wire::MarshalerKind::Text => "\0gobrpc::TextMarshaler",
+    }
+}
+
+/// Which marshaler a [`marshaler_marker`] name stands for.
+pub(crate) fn marshaler_of_marker(name: &str) -> Option<crate::wire::MarshalerKind> {
+    use crate::wire::MarshalerKind::*;
+    [Gob, Binary, Text]
+        .into_iter()
+        .find(|&k| marshaler_marker(k) == name)
+}
+
+/// Deserializes the payload of a marshaled Go type of the given kind.
+pub(crate) fn deserialize_payload<'de, D, V>(
+    d: D,
+    kind: crate::wire::MarshalerKind,
+    visitor: V,
+) -> Result<V::Value, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    V: serde::de::Visitor<'de>,
+{
+    struct Newtype<V>(V);
+    impl<'de, V: serde::de::Visitor<'de>> serde::de::Visitor<'de> for Newtype<V> {
+        type Value = V::Value;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            self.0.expecting(f)
+        }
+        fn visit_newtype_struct<D: serde::Deserializer<'de>>(
+            self,
+            d: D,
+        ) -> Result<V::Value, D::Error> {
+            d.deserialize_bytes(self.0)
+        }
+        fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<V::Value, E> {
+            self.0.visit_bytes(v)
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
+            self.0.visit_seq(seq)
+        }
+    }
+    d.deserialize_newtype_struct(marshaler_marker(kind), Newtype(visitor))
+}
+
 #[doc(hidden)]
-pub fn __payload<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-    serde_bytes::ByteBuf::deserialize(d).map(|b| b.into_vec())
+pub fn __payload<'de, D: serde::Deserializer<'de>>(
+    d: D,
+    kind: crate::wire::MarshalerKind,
+) -> Result<Vec<u8>, D::Error> {
+    struct Bytes;
+    impl<'de> serde::de::Visitor<'de> for Bytes {
+        type Value = Vec<u8>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a marshaled Go payload")
+        }
+        fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Vec<u8>, E> {
+            Ok(v.to_vec())
+        }
+        fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
+            Ok(v)
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<u8>, A::Error> {
+            let mut out = Vec::new();
+            while let Some(b) = seq.next_element::<u8>()? {
+                out.push(b);
+            }
+            Ok(out)
+        }
+    }
+    deserialize_payload(d, kind, Bytes)
 }

@@ -57,11 +57,12 @@ impl GoTime {
     }
 
     /// The same instant in a fixed zone `offset_secs` seconds east of UTC (Go's
-    /// `time.FixedZone`). Go cannot send an offset of exactly -60 seconds, nor one beyond
-    /// ±22 days: those are errors.
+    /// `time.FixedZone`). Go's `MarshalBinary` cannot send an offset whose whole minutes are
+    /// -1 (-119 to -60 seconds; -1 is its marker for UTC), nor one beyond ±22 days: those are
+    /// errors, with Go's text.
     pub fn with_offset(mut self, offset_secs: i32) -> crate::Result<Self> {
         let min = offset_secs / 60;
-        if offset_secs % 60 == 0 && min == -1 || !(-32768..=32767).contains(&min) {
+        if min == -1 || !(-32768..=32767).contains(&min) {
             return Err(crate::Error::encode(
                 "Time.MarshalBinary: unexpected zone offset",
             ));
@@ -134,11 +135,9 @@ impl GoTime {
         if !(0..1_000_000_000).contains(&nanos) {
             return Err(bad("invalid nanoseconds"));
         }
-        let offset = if off_min == -1 {
-            None
-        } else {
-            Some(off_min as i32 * 60 + off_sec)
-        };
+        // As Go: only a total of exactly -60 s (minutes -1, no seconds) is the UTC marker.
+        let total = off_min as i32 * 60 + off_sec;
+        let offset = if total == -60 { None } else { Some(total) };
         Ok(GoTime {
             secs,
             nanos: nanos as u32,
@@ -228,7 +227,7 @@ impl<'de> Deserialize<'de> for GoTime {
                 GoTime::from_binary(&b).map_err(de::Error::custom)
             }
         }
-        d.deserialize_bytes(V)
+        super::deserialize_payload(d, MarshalerKind::Gob, V)
     }
 }
 

@@ -1,0 +1,163 @@
+//! How a connection ends: the server process exits, the server closes the connection,
+//! the client closes gracefully, a reply cannot be decoded.
+
+use super::*;
+use futures::future::join_all;
+use gobrpc::rpc::{Call, Error};
+
+fn assert_eof<T: Debug>(r: rpc::Result<T>) {
+    match r {
+        Err(Error::UnexpectedEof) => {}
+        other => panic!("want unexpected EOF, got {other:?}"),
+    }
+}
+
+fn assert_shutdown<T: Debug>(r: rpc::Result<T>) {
+    match r {
+        Err(e @ Error::Shutdown) => assert_eq!(e.to_string(), "connection is shut down"),
+        other => panic!("want Error::Shutdown, got {other:?}"),
+    }
+}
+
+/// Starts `n` calls of `SleepMilli(ms)` and makes sure the server has read them (a later
+/// call on the same connection is answered first).
+async fn sleepers(client: &Client, n: i64, ms: i64) -> Vec<Call<Reply>> {
+    let calls: Vec<Call<Reply>> = (0..n)
+        .map(|i| client.go("Arith.SleepMilli", &args(ms, 100 + i)))
+        .collect();
+    add(client, 1, 2).await;
+    assert_eq!(client.pending(), n as usize);
+    calls
+}
+
+#[tokio::test]
+async fn server_exit_with_pending_calls() {
+    timed(20, async {
+        let mut srv = GoServer::tcp();
+        let client = connect(&srv).await;
+        let calls = sleepers(&client, 5, 2000).await;
+        let killer = connect(&srv).await;
+        let exit = killer.go::<_, i64>("Control.Exit", &3i64);
+        for r in join_all(calls).await {
+            let e = r.as_ref().map(|_| ()).unwrap_err().to_string();
+            assert_eq!(e, "unexpected EOF");
+            assert_eof(r);
+        }
+        assert_eof(exit.await);
+        assert_eq!(client.pending(), 0);
+        assert!(client.is_shut_down());
+        assert_shutdown(client.call::<_, Reply>("Arith.Add", &args(1, 2)).await);
+        let late = client.go::<_, Reply>("Arith.Add", &args(1, 2));
+        assert_shutdown(late.await);
+        assert_eq!(client.pending(), 0);
+        assert_eq!(srv.wait(), Some(3));
+    })
+    .await
+}
+
+#[tokio::test]
+async fn close_conn_with_pending_calls() {
+    timed(20, async {
+        let srv = GoServer::tcp();
+        let client = connect(&srv).await;
+        let other = connect(&srv).await;
+        let calls = sleepers(&client, 4, 2000).await;
+        let close = client.go::<_, i64>("Control.CloseConn", &0i64);
+        for r in join_all(calls).await {
+            assert_eof(r);
+        }
+        // CloseConn sends no reply either.
+        assert_eof(close.await);
+        assert_eq!(client.pending(), 0);
+        assert!(client.is_shut_down());
+        assert_shutdown(client.call::<_, Reply>("Arith.Add", &args(1, 2)).await);
+        // Only that connection was closed.
+        add(&other, 3, 4).await;
+    })
+    .await
+}
+
+/// `close()` stops new calls at once, lets the pending ones finish with their replies, and
+/// returns after them.
+#[tokio::test]
+async fn graceful_close_waits_for_pending() {
+    timed(20, async {
+        let srv = GoServer::tcp();
+        let client = connect(&srv).await;
+        let calls: Vec<Call<Reply>> = (0..10)
+            .map(|i| client.go("Arith.SleepMilli", &args(300, 200 + i)))
+            .collect();
+        let closer = client.clone();
+        let closing = closer.close();
+        tokio::pin!(closing);
+        assert!(futures::poll!(closing.as_mut()).is_pending());
+        assert!(client.is_shut_down());
+        // A call made once close has started is refused.
+        assert_shutdown(client.call::<_, Reply>("Arith.Add", &args(1, 2)).await);
+        let late = client.go::<_, Reply>("Arith.Add", &args(1, 2));
+        assert_eq!(late.seq(), None);
+        assert_shutdown(late.await);
+        // close() returns once nothing is pending: the replies were all read by then...
+        closing.await;
+        assert_eq!(client.pending(), 0);
+        // ...and every call got its own reply, not an error.
+        for (i, r) in join_all(calls).await.into_iter().enumerate() {
+            assert_eq!(r.unwrap().c, 200 + i as i64);
+        }
+        assert_shutdown(client.call::<_, Reply>("Arith.Add", &args(1, 2)).await);
+        // Closing again is harmless.
+        client.close().await;
+    })
+    .await
+}
+
+/// A reply that does not decode into the caller's type shuts the connection down, as in Go:
+/// that call gets "reading body …", the other pending calls the unprefixed error.
+#[tokio::test]
+async fn undecodable_reply_shuts_down() {
+    timed(20, async {
+        let srv = GoServer::tcp();
+        let client = connect(&srv).await;
+        let others = sleepers(&client, 3, 1000).await;
+        let err = client
+            .call::<_, String>("Arith.Add", &args(1, 2))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::ReadingBody(_)), "{err:?}");
+        let text = err.to_string();
+        let inner = text
+            .strip_prefix("reading body ")
+            .unwrap_or_else(|| panic!("{text:?} does not start with \"reading body \""));
+        // Go: "reading body gob: decoding into local type *string, received remote type
+        // Reply = struct { C int; }"
+        assert!(inner.starts_with("gob: "), "{text:?}");
+        assert!(inner.contains("string"), "{text:?}");
+        for r in join_all(others).await {
+            let e = r.expect_err("a pending call survived the broken connection");
+            assert_eq!(e.to_string(), inner, "{e:?}");
+        }
+        assert_eq!(client.pending(), 0);
+        assert!(client.is_shut_down());
+        // Later calls fail too (what they fail with: the next test).
+        assert!(client
+            .call::<_, Reply>("Arith.Add", &args(1, 2))
+            .await
+            .is_err());
+    })
+    .await
+}
+
+/// After a reply failed to decode, a later call gets Go's `ErrShutdown` ("connection is
+/// shut down"), as after any other connection failure.
+#[tokio::test]
+async fn undecodable_reply_later_calls_get_shutdown() {
+    timed(20, async {
+        let srv = GoServer::tcp();
+        let client = connect(&srv).await;
+        let err = client.call::<_, String>("Arith.Add", &args(1, 2)).await;
+        assert!(matches!(err, Err(Error::ReadingBody(_))), "{err:?}");
+        assert_shutdown(client.call::<_, Reply>("Arith.Add", &args(1, 2)).await);
+        assert_shutdown(client.go::<_, Reply>("Arith.Add", &args(1, 2)).await);
+    })
+    .await
+}
