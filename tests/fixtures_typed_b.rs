@@ -404,7 +404,7 @@ positive_cases! {
     time_utc: GoTime => [utc(2024, 1, 2, 3, 4, 5, 6)];
     // Go encoded &t: the user type *time.Time is a pointer, so Go defines it unnamed, under a
     // second id (as for *big.Int); `Option<GoTime>` is Rust's `*time.Time`.
-    
+
     time_ptr_top: Option<GoTime> => [Some(utc(2024, 1, 2, 3, 4, 5, 6))];
     time_zero_top: GoTime => [GoTime::default()];
     time_unix_epoch: GoTime => [GoTime::from_unix(0, 0)];

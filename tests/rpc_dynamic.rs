@@ -28,7 +28,10 @@ async fn call_value_round_trip() {
             other => panic!("reply type {other:?}"),
         }
         let hello = client
-            .call_value("HelloService.Hello", &TypedValue::infer(Value::String("x".into())))
+            .call_value(
+                "HelloService.Hello",
+                &TypedValue::infer(Value::String("x".into())),
+            )
             .await
             .unwrap();
         assert_eq!(hello.value, Value::String("hello, x".into()));
