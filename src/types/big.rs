@@ -151,28 +151,16 @@ impl GobType for BigInt {
 }
 
 impl Serialize for BigInt {
+    /// The marshaled payload for gob (and other binary formats); text for human-readable ones.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if s.is_human_readable() {
-            s.collect_str(self)
-        } else {
-            s.serialize_bytes(&self.to_gob_bytes())
-        }
+        super::serialize_marshaled(s, self, || self.to_gob_bytes())
     }
 }
 
 impl<'de> Deserialize<'de> for BigInt {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> de::Visitor<'de> for V {
-            type Value = BigInt;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a Go big.Int GobEncode payload")
-            }
-            fn visit_bytes<E: de::Error>(self, b: &[u8]) -> Result<BigInt, E> {
-                BigInt::from_gob_bytes(b).map_err(E::custom)
-            }
-        }
-        super::deserialize_payload(d, MarshalerKind::Gob, V)
+        let payload = super::__payload(d, MarshalerKind::Gob)?;
+        BigInt::from_gob_bytes(&payload).map_err(de::Error::custom)
     }
 }
 

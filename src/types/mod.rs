@@ -86,6 +86,20 @@ pub fn __marshaler<T: 'static>(
     })
 }
 
+/// Serializes a marshaled Go type: its payload for binary formats (gob), its text for
+/// human-readable ones (JSON).
+pub(crate) fn serialize_marshaled<S: serde::Serializer>(
+    s: S,
+    text: &dyn std::fmt::Display,
+    payload: impl FnOnce() -> Vec<u8>,
+) -> Result<S::Ok, S::Error> {
+    if s.is_human_readable() {
+        s.collect_str(text)
+    } else {
+        s.serialize_bytes(&payload())
+    }
+}
+
 /// The newtype-struct name a marshaled type's `Deserialize` asks for, so that the gob
 /// decoder can check the wire type uses the same marshaler (Go's rule: a `GobEncoder`
 /// payload only into a `GobDecoder`, a `BinaryMarshaler` one only into a

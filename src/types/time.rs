@@ -199,35 +199,16 @@ impl GobType for GoTime {
 }
 
 impl Serialize for GoTime {
+    /// The marshaled payload for gob (and other binary formats); text for human-readable ones.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if s.is_human_readable() {
-            s.collect_str(self)
-        } else {
-            s.serialize_bytes(&self.to_binary())
-        }
+        super::serialize_marshaled(s, self, || self.to_binary())
     }
 }
 
 impl<'de> Deserialize<'de> for GoTime {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> de::Visitor<'de> for V {
-            type Value = GoTime;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a Go time.Time MarshalBinary payload")
-            }
-            fn visit_bytes<E: de::Error>(self, b: &[u8]) -> Result<GoTime, E> {
-                GoTime::from_binary(b).map_err(E::custom)
-            }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<GoTime, A::Error> {
-                let mut b = Vec::new();
-                while let Some(x) = seq.next_element::<u8>()? {
-                    b.push(x);
-                }
-                GoTime::from_binary(&b).map_err(de::Error::custom)
-            }
-        }
-        super::deserialize_payload(d, MarshalerKind::Gob, V)
+        let payload = super::__payload(d, MarshalerKind::Gob)?;
+        GoTime::from_binary(&payload).map_err(de::Error::custom)
     }
 }
 
