@@ -94,6 +94,7 @@ extern crate self as gobrpc;
 
 mod de;
 mod error;
+mod fxhash;
 #[cfg(feature = "rpc")]
 pub mod rpc;
 pub mod schema;

@@ -9,7 +9,7 @@ pub(crate) use cursor::{err_range, Cursor, Resolved};
 use crate::error::{Category, Error, Result};
 use crate::wire::{Input, TypeId, WireType};
 use serde::de::DeserializeOwned;
-use std::collections::HashMap;
+use crate::fxhash::FxHashMap;
 use std::io::Read;
 use std::sync::Arc;
 
@@ -95,12 +95,12 @@ impl Limits {
 /// ```
 #[derive(Debug, Default)]
 pub struct DecoderState {
-    pub(crate) types: HashMap<i32, Arc<WireType>>,
+    pub(crate) types: FxHashMap<i32, Arc<WireType>>,
     pub(crate) limits: Limits,
     typedef_bytes: usize,
     journal: Vec<(i32, usize)>,
     /// Wire-field to Rust-field maps, keyed by (struct id, address of serde's field list).
-    pub(crate) field_maps: HashMap<(i32, usize), Arc<[u16]>>,
+    pub(crate) field_maps: FxHashMap<(i32, usize), Arc<[u16]>>,
     /// Stream offset of the next byte handed to `decode`.
     offset: u64,
 }

@@ -12,6 +12,7 @@
 
 mod std_impls;
 
+use crate::fxhash::FxHashMap;
 use crate::wire::MarshalerKind;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -114,7 +115,7 @@ pub struct GoType {
 #[derive(Debug, Default)]
 pub struct TypeBuilder {
     types: Vec<GoType>,
-    by_rust: HashMap<std::any::TypeId, TypeRef>,
+    by_rust: FxHashMap<std::any::TypeId, TypeRef>,
     basics: HashMap<&'static str, TypeRef>,
     concrete: HashMap<Cow<'static, str>, TypeRef>,
 }
@@ -137,6 +138,16 @@ impl TypeBuilder {
     /// Describes `T` (once) and returns its handle.
     pub fn build<T: GobType + ?Sized>(&mut self) -> TypeRef {
         T::build(self)
+    }
+
+    /// How many types are described.
+    pub fn len(&self) -> usize {
+        self.types.len()
+    }
+
+    /// True if nothing is described yet.
+    pub fn is_empty(&self) -> bool {
+        self.types.is_empty()
     }
 
     /// The described type behind a handle.

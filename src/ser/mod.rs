@@ -33,7 +33,11 @@ pub(crate) use typedefs::TypeIds;
 pub struct EncoderState {
     pub(crate) types: TypeBuilder,
     pub(crate) ids: TypeIds,
-    spare: Vec<Vec<u8>>,
+    /// The session's message buffers and Go's writer stack, kept between encodes for their
+    /// capacity.
+    bufs: Vec<Vec<u8>>,
+    writers: Vec<usize>,
+    pub(crate) kinds: value::KindCache,
 }
 
 impl EncoderState {
@@ -85,12 +89,11 @@ impl EncoderState {
         f: impl FnOnce(&mut Session<'_>) -> Result<()>,
     ) -> Result<()> {
         let start = out.len();
+        self.kinds.sync(&self.types);
         let snapshot = self.ids.snapshot();
         let mut session = Session::new(self, std::mem::take(out));
         let result = f(&mut session);
-        let (mut bufs, state) = session.finish();
-        *out = std::mem::take(&mut bufs[0]);
-        state.recycle(bufs);
+        session.finish(out);
         if let Err(e) = result {
             out.truncate(start);
             self.ids.rollback(snapshot);
@@ -103,15 +106,6 @@ impl EncoderState {
     pub fn types(&mut self) -> &mut TypeBuilder {
         &mut self.types
     }
-
-    fn recycle(&mut self, bufs: Vec<Vec<u8>>) {
-        for mut b in bufs.into_iter().skip(1) {
-            if b.capacity() <= 1 << 20 && self.spare.len() < 8 {
-                b.clear();
-                self.spare.push(b);
-            }
-        }
-    }
 }
 
 /// Room reserved in front of every message buffer for its length prefix.
@@ -120,52 +114,65 @@ const LEN_SPACE: usize = 9;
 /// One `encode` call: the buffers of messages in progress and Go's writer stack.
 pub(crate) struct Session<'e> {
     pub(crate) st: &'e mut EncoderState,
-    /// `bufs[0]` is the output stream; the last buffer is the one values are written into.
-    bufs: Vec<Vec<u8>>,
-    /// Indexes into `bufs`: where a finished message goes (Go's `enc.w` stack).
-    writers: Vec<usize>,
+    /// Buffers in use: `st.bufs[0]` is the output stream, `st.bufs[depth - 1]` the buffer
+    /// values are written into. Buffers past `depth` are kept for their capacity.
+    depth: usize,
     /// Bumped whenever a buffer is flushed, so a struct field never rolls back past a flush.
     pub(crate) flushes: u64,
 }
 
 impl<'e> Session<'e> {
     fn new(st: &'e mut EncoderState, out: Vec<u8>) -> Self {
+        if st.bufs.is_empty() {
+            st.bufs.push(Vec::new());
+        }
+        st.bufs[0] = out;
+        st.writers.clear();
+        st.writers.push(0);
         Session {
             st,
-            bufs: vec![out],
-            writers: vec![0],
+            depth: 1,
             flushes: 0,
         }
     }
 
-    fn finish(self) -> (Vec<Vec<u8>>, &'e mut EncoderState) {
-        (self.bufs, self.st)
-    }
-
-    fn new_buffer(&mut self) -> Vec<u8> {
-        let mut b = self.st.spare.pop().unwrap_or_default();
-        b.clear();
-        b.resize(LEN_SPACE, 0);
-        b
+    /// Hands the output back; keeps the other buffers (unless huge) for the next encode.
+    fn finish(self, out: &mut Vec<u8>) {
+        *out = std::mem::take(&mut self.st.bufs[0]);
+        for b in &mut self.st.bufs[1..] {
+            if b.capacity() > 1 << 20 {
+                *b = Vec::new();
+            }
+        }
     }
 
     /// The buffer values are being written into.
     #[inline]
     pub(crate) fn buf(&mut self) -> &mut Vec<u8> {
-        self.bufs.last_mut().expect("a value buffer")
+        &mut self.st.bufs[self.depth - 1]
     }
 
+    /// Starts a new message buffer (with room for its length prefix) on top of the stack.
     pub(crate) fn push_buffer(&mut self) {
-        let b = self.new_buffer();
-        self.bufs.push(b);
+        if self.depth == self.st.bufs.len() {
+            self.st.bufs.push(Vec::new());
+        }
+        let b = &mut self.st.bufs[self.depth];
+        b.clear();
+        b.resize(LEN_SPACE, 0);
+        self.depth += 1;
+    }
+
+    fn pop_buffer(&mut self) {
+        self.depth -= 1;
     }
 
     /// Go's `writeMessage(w, b)`: prefixes the current buffer with its length, appends it to
     /// the buffer at `target`, and empties it.
     pub(crate) fn write_message(&mut self, target: usize) -> Result<()> {
-        let top = self.bufs.len() - 1;
+        let top = self.depth - 1;
         debug_assert!(target < top);
-        let (lo, hi) = self.bufs.split_at_mut(top);
+        let (lo, hi) = self.st.bufs.split_at_mut(top);
         let src = &mut hi[0];
         let body = src.len() - LEN_SPACE;
         if body as u64 >= 1 << 33 {
@@ -182,7 +189,7 @@ impl<'e> Session<'e> {
 
     /// The innermost writer (Go's `enc.writer()`).
     pub(crate) fn writer(&self) -> usize {
-        *self.writers.last().expect("a writer")
+        *self.st.writers.last().expect("a writer")
     }
 
     pub(crate) fn encode_top<T: Serialize + ?Sized>(
@@ -195,7 +202,9 @@ impl<'e> Session<'e> {
         let id = self.send_type_descriptor(w, ty, true)?;
         put_int(self.buf(), id as i64);
         value::encode_top(self, value, ty)?;
-        self.write_message(w)
+        self.write_message(w)?;
+        self.pop_buffer();
+        Ok(())
     }
 
     /// Encodes a non-nil interface value whose concrete type is `ty`, sent under `name`
@@ -217,15 +226,14 @@ impl<'e> Session<'e> {
     /// the enclosing buffer as the writer for definitions met inside it, and is then appended
     /// to the enclosing buffer with its length in front.
     pub(crate) fn nested_value(&mut self, f: impl FnOnce(&mut Self) -> Result<()>) -> Result<()> {
-        let b = self.bufs.len() - 1;
-        self.writers.push(b);
+        let b = self.depth - 1;
+        self.st.writers.push(b);
         self.push_buffer();
         let r = f(self);
-        self.writers.pop();
+        self.st.writers.pop();
         r?;
         self.write_message(b)?;
-        let data = self.bufs.pop().expect("data buffer");
-        self.st.spare.push(data);
+        self.pop_buffer();
         Ok(())
     }
 
@@ -236,21 +244,27 @@ impl<'e> Session<'e> {
         let EncoderState { types, ids, .. } = &mut *self.st;
         let base = types.base(ty);
         let root_name = match types.get(base).kind {
-            // Go builds a top-level pointer-receiver marshaler from `*T`, whose Name() is "".
-            GoKind::Marshaler {
-                ptr_receiver: true, ..
-            } if top => Cow::Borrowed(""),
+            // Go builds a top-level marshaler whose user type is a pointer (`*big.Int`, or a
+            // `*time.Time` value) from that pointer type, whose Name() is "".
+            GoKind::Marshaler { ptr_receiver, .. } if top && (ptr_receiver || base != ty) => {
+                Cow::Borrowed("")
+            }
             _ => types.get(base).name.clone(),
         };
+        if let Some(id) = ids.all_sent(base) {
+            // The steady state: this type and everything it reaches went out before.
+            return Ok(id);
+        }
         let id = ids.assign(types, base, &root_name)?;
         let mut pending = Vec::new();
         ids.unsent_definitions(types, ty, top, &mut pending)?;
         for def in pending {
-            let buf = self.bufs.last_mut().expect("a value buffer");
+            let buf = &mut self.st.bufs[self.depth - 1];
             put_int(buf, -(def.id as i64));
             def.wire.encode(buf);
             self.write_message(writer)?;
         }
+        self.st.ids.mark_all_sent(base);
         Ok(id)
     }
 }

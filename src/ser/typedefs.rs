@@ -10,10 +10,11 @@
 //! - definitions: outer type first, then field, element, key types in order (pre-order).
 
 use crate::error::{Error, Result};
+use crate::fxhash::FxHashMap;
 use crate::schema::{GoKind, TypeBuilder, TypeRef};
 use crate::wire::{CommonType, FieldType, MarshalerKind, TypeId, WireType};
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 #[derive(Debug, Clone, Default)]
 struct Entry {
@@ -25,6 +26,8 @@ struct Entry {
     sent: bool,
     /// The id of `*T` for a pointer-receiver marshaler (Go's `*big.Int` quirk), 0 if none.
     ptr_id: i32,
+    /// Every definition reachable from this type has been sent.
+    all_sent: bool,
 }
 
 /// A definition to send: `-id` followed by `wire`.
@@ -42,7 +45,7 @@ pub(crate) struct TypeIds {
     journal_next: i32,
     /// Ids of definitions taken from a [`TypeTable`](crate::TypeTable): original → stream id,
     /// and whether the definition was sent.
-    wire: HashMap<i32, (i32, bool)>,
+    wire: FxHashMap<i32, (i32, bool)>,
     /// Stream ids taken by table definitions; Go-order allocation skips them.
     reserved: HashSet<i32>,
     wire_journal: Vec<(i32, Option<(i32, bool)>)>,
@@ -56,7 +59,7 @@ impl Default for TypeIds {
             next_id: TypeId::FIRST_USER.0,
             journal: Vec::new(),
             journal_next: TypeId::FIRST_USER.0,
-            wire: HashMap::new(),
+            wire: FxHashMap::default(),
             reserved: HashSet::new(),
             wire_journal: Vec::new(),
             reserved_journal: Vec::new(),
@@ -159,6 +162,22 @@ impl TypeIds {
         let id = self.alloc()?;
         self.change(t, |e, _| e.id = id);
         Ok(id)
+    }
+
+    /// The id of `t` if it and every type it reaches were already sent.
+    #[inline]
+    pub(crate) fn all_sent(&self, t: TypeRef) -> Option<i32> {
+        self.entries
+            .get(t.0 as usize)
+            .filter(|e| e.all_sent)
+            .map(|e| e.id)
+    }
+
+    /// Records that `t` and every type it reaches were sent.
+    pub(crate) fn mark_all_sent(&mut self, t: TypeRef) {
+        if self.entry(t).id != 0 && !self.entry(t).all_sent {
+            self.change(t, |e, _| e.all_sent = true);
+        }
     }
 
     /// The wire id of `t` if it already has one (builtins always do).

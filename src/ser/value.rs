@@ -7,7 +7,7 @@
 
 use super::Session;
 use crate::error::{Error, Result};
-use crate::schema::{GoKind, TypeRef};
+use crate::schema::{GoKind, TypeBuilder, TypeRef};
 use crate::wire::{put_bytes, put_float, put_int, put_uint};
 use serde::ser::{self, Serialize};
 
@@ -21,7 +21,7 @@ enum Ctx {
 
 /// A copyable summary of a described type.
 #[derive(Debug, Clone, Copy)]
-enum K {
+pub(crate) enum K {
     Bool,
     Int,
     Uint,
@@ -36,10 +36,37 @@ enum K {
     Map(TypeRef, TypeRef),
     Struct,
     Marshaler(Option<&'static [u8]>),
+    /// Pending or unsendable: `describe` gives the error.
+    Invalid,
+}
+
+/// Every described type's base (pointers followed) and the kinds of both, computed once per
+/// type so that the per-value work is an index.
+#[derive(Debug, Default)]
+pub(crate) struct KindCache(Vec<(K, TypeRef, K)>);
+
+impl KindCache {
+    /// Catches up with types described since the last call (all complete by then).
+    pub(crate) fn sync(&mut self, types: &TypeBuilder) {
+        for i in self.0.len()..types.len() {
+            let t = TypeRef(i as u32);
+            let base = types.base(t);
+            let k = describe(types, t).unwrap_or(K::Invalid);
+            let bk = describe(types, base).unwrap_or(K::Invalid);
+            self.0.push((k, base, bk));
+        }
+    }
 }
 
 fn kind_of(s: &Session<'_>, ty: TypeRef) -> Result<K> {
-    Ok(match &s.st.types.get(ty).kind {
+    match s.st.kinds.0.get(ty.0 as usize) {
+        Some((K::Invalid, ..)) | None => describe(&s.st.types, ty),
+        Some((k, ..)) => Ok(*k),
+    }
+}
+
+fn describe(types: &TypeBuilder, ty: TypeRef) -> Result<K> {
+    Ok(match &types.get(ty).kind {
         GoKind::Bool => K::Bool,
         GoKind::Int => K::Int,
         GoKind::Uint { .. } => K::Uint,
@@ -87,8 +114,12 @@ struct ValueSer<'a, 'e> {
 impl<'a, 'e> ValueSer<'a, 'e> {
     /// The kind after following pointers (a non-`Option` Rust value behind a Go pointer).
     fn base_kind(&self) -> Result<K> {
-        let b = self.s.st.types.base(self.ty);
-        kind_of(self.s, b)
+        match self.s.st.kinds.0.get(self.ty.0 as usize) {
+            Some((_, _, K::Invalid)) | None => {
+                describe(&self.s.st.types, self.s.st.types.base(self.ty))
+            }
+            Some((_, _, k)) => Ok(*k),
+        }
     }
 
     fn mismatch(&self, rust: &str) -> Error {
@@ -580,7 +611,10 @@ impl StructSer<'_, '_> {
             return None;
         };
         if let Some(f) = fields.get(self.cursor) {
-            if f.name == key {
+            // The derive and serde usually share the literal: compare addresses first.
+            if std::ptr::eq(f.name.as_ptr(), key.as_ptr()) && f.name.len() == key.len()
+                || f.name == key
+            {
                 return Some((self.cursor, f.ty));
             }
         }

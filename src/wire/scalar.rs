@@ -75,11 +75,14 @@ pub fn uint_to_float(u: u64) -> f64 {
 /// Writes `x` in the unsigned encoding at the *end* of `space`, returning how many bytes it took.
 /// Used to fill the length prefix reserved in front of a message.
 pub(crate) fn put_uint_back(space: &mut [u8; 9], x: u64) -> usize {
-    let mut tmp = Vec::with_capacity(9);
-    put_uint(&mut tmp, x);
-    let n = tmp.len();
-    space[9 - n..].copy_from_slice(&tmp);
-    n
+    if x < 0x80 {
+        space[8] = x as u8;
+        return 1;
+    }
+    let n = 8 - (x.leading_zeros() / 8) as usize;
+    space[9 - n..].copy_from_slice(&x.to_be_bytes()[8 - n..]);
+    space[8 - n] = (n as u8).wrapping_neg();
+    n + 1
 }
 
 #[cfg(test)]
@@ -129,6 +132,15 @@ mod tests {
         );
         for i in [0, 1, -1, i64::MIN, i64::MAX, 12345, -98765] {
             assert_eq!(uint_to_int(int_to_uint(i)), i);
+        }
+    }
+
+    #[test]
+    fn uint_back_matches_put_uint() {
+        for x in [0, 1, 127, 128, 255, 256, 70000, u64::MAX, 1 << 63] {
+            let mut space = [0u8; 9];
+            let n = put_uint_back(&mut space, x);
+            assert_eq!(space[9 - n..], uint(x)[..], "{x}");
         }
     }
 

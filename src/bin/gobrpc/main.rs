@@ -1,2 +1,170 @@
-//! The `gobrpc` command-line tool (placeholder; being written).
-fn main() {}
+//! `gobrpc`: read, write and call Go's gob and net/rpc from the command line.
+//!
+//! Exit codes: 0 success, 1 the server returned an error (Go's text on stderr), 2 usage or
+//! input error, 3 connection or protocol error.
+
+mod annotate;
+mod call;
+mod describe;
+mod dump;
+mod encode;
+mod exit;
+mod gojson;
+mod infer;
+mod marshal;
+mod output;
+mod typed;
+
+use clap::{Parser, Subcommand};
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(
+    name = "gobrpc",
+    version,
+    about = "Go's encoding/gob and net/rpc from the command line",
+    after_help = "Exit codes: 0 success, 1 the server returned an error, \
+                  2 usage or input error, 3 connection or protocol error."
+)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Decode a gob stream: an annotated walk, or one JSON document per value (--json).
+    Dump {
+        /// One JSON line per top-level value, as Go's encoding/json prints the value.
+        #[arg(long)]
+        json: bool,
+        /// The gob stream (default: stdin).
+        #[arg(value_name = "FILE|-")]
+        file: Option<String>,
+    },
+    /// Write a gob stream of a Go type from JSON values, one per line.
+    Encode {
+        /// Go source declaring the type (type declarations only).
+        #[arg(long, value_name = "FILE.go")]
+        types: String,
+        /// The Go type of every value (a declared name or a type expression).
+        #[arg(long = "type", value_name = "NAME")]
+        type_name: String,
+        /// Write the stream here instead of stdout.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<String>,
+        /// JSON values, one per line (default: stdin).
+        #[arg(value_name = "JSON|-", allow_hyphen_values = true)]
+        json: Option<String>,
+    },
+    /// Call a method of a Go net/rpc server; print the reply as `dump --json` does.
+    Call {
+        /// Connect through HTTP CONNECT (Go's rpc.DialHTTP), at PATH (default /_goRPC_).
+        #[arg(
+            long,
+            value_name = "PATH",
+            num_args = 0..=1,
+            require_equals = true,
+            default_missing_value = gobrpc::rpc::DEFAULT_RPC_PATH
+        )]
+        http: Option<String>,
+        /// ADDR is a Unix socket path.
+        #[arg(long)]
+        unix: bool,
+        /// Connect over TLS, trusting the CA certificate(s) in this PEM file.
+        #[arg(long, value_name = "FILE")]
+        tls_ca: Option<String>,
+        /// The TLS server name to verify (default: the host part of ADDR).
+        #[arg(long, value_name = "NAME")]
+        server_name: Option<String>,
+        /// Give up after this long (Go syntax: 500ms, 2s, 1m).
+        #[arg(long, value_name = "DURATION", value_parser = call::parse_duration)]
+        timeout: Option<Duration>,
+        /// Go source declaring the argument type (else it is inferred from the JSON).
+        #[arg(long, value_name = "FILE.go", requires = "arg_type")]
+        types: Option<String>,
+        /// The argument's Go type, declared in --types.
+        #[arg(long, value_name = "NAME", requires = "types")]
+        arg_type: Option<String>,
+        /// host:port, or a socket path with --unix.
+        #[arg(value_name = "ADDR")]
+        addr: String,
+        /// Service.Method
+        #[arg(value_name = "Service.Method")]
+        method: String,
+        /// The argument as JSON (default: stdin).
+        #[arg(value_name = "ARGS_JSON|-", allow_hyphen_values = true)]
+        args: Option<String>,
+    },
+    /// List the services and methods of a Go server from its HTTP debug page.
+    Describe {
+        /// host:port of the server's HTTP listener.
+        #[arg(value_name = "ADDR")]
+        addr: String,
+        /// Path of the debug page.
+        #[arg(long, default_value = "/debug/rpc")]
+        path: String,
+        /// Print one JSON document: services with their methods and types.
+        #[arg(long)]
+        json: bool,
+        /// Give up after this long (Go syntax).
+        #[arg(long, value_name = "DURATION", value_parser = call::parse_duration, default_value = "10s")]
+        timeout: Duration,
+    },
+}
+
+fn run(cli: Cli) -> exit::Result<()> {
+    match cli.cmd {
+        Cmd::Dump { json, file } => dump::run(file.as_deref(), json),
+        Cmd::Encode {
+            types,
+            type_name,
+            output,
+            json,
+        } => encode::run(&types, &type_name, json.as_deref(), output.as_deref()),
+        Cmd::Call {
+            http,
+            unix,
+            tls_ca,
+            server_name,
+            timeout,
+            types,
+            arg_type,
+            addr,
+            method,
+            args,
+        } => call::run(call::CallArgs {
+            target: call::Target {
+                addr,
+                unix,
+                http,
+                tls_ca,
+                server_name,
+                timeout,
+            },
+            method,
+            args,
+            types,
+            arg_type,
+        }),
+        Cmd::Describe {
+            addr,
+            path,
+            json,
+            timeout,
+        } => describe::run(&addr, &path, json, timeout),
+    }
+}
+
+fn main() {
+    let cli = Cli::parse();
+    if let Err(f) = run(cli) {
+        if f.code == exit::SERVER {
+            // Go's error text, verbatim.
+            eprintln!("{}", f.message);
+        } else {
+            eprintln!("gobrpc: {}", f.one_line());
+        }
+        std::process::exit(f.code);
+    }
+}

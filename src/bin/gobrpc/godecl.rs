@@ -1,0 +1,658 @@
+//! Go type declarations (`--types FILE.go`) and the gob type definitions Go sends for them.
+//!
+//! [`Decls::parse`] reads ordinary Go declarations — `package`, `import`, `type` (single,
+//! grouped, aliases), integer `const`s for array lengths; `func` and `var` declarations are
+//! skipped — and resolves every type into a walkable [`GoType`]. [`GobTypes`] then reproduces
+//! Go's own type registry and encoder bookkeeping (`encoding/gob`'s `type.go` and
+//! `encoder.go`): ids from 64 in Go's allocation order, Go's `CommonType` names, the
+//! definitions in the order Go sends them, and Go's quirks (a `*time.Time` or `*big.Int`
+//! first met through a pointer gets a second, nameless id). With the names Go uses for the
+//! declaring package ("main" unless the file says otherwise) the bytes are Go's.
+//!
+//! Known types besides the predeclared ones: `time.Time`, `time.Duration`, `big.Int`.
+
+mod gob;
+mod lexer;
+mod parser;
+#[cfg(test)]
+mod tests;
+
+pub use gob::GobTypes;
+pub use lexer::Pos;
+
+use parser::{ArrayLen, FieldExpr, TypeDecl, TypeExpr};
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+/// A malformed or unsupported declaration, with where it is when that is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeclError {
+    /// Where in the declarations (`None` for errors about a type as a whole).
+    pub pos: Option<Pos>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl DeclError {
+    pub(crate) fn at(pos: Pos, message: impl Into<String>) -> Self {
+        DeclError {
+            pos: Some(pos),
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        DeclError {
+            pos: None,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for DeclError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.pos {
+            Some(p) => write!(f, "line {}, column {}: {}", p.line, p.column, self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for DeclError {}
+
+/// A resolved Go type, by index into its [`Decls`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TyRef(u32);
+
+/// The signed integer kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IntKind {
+    /// `int` (64 bits)
+    Int,
+    /// `int8`
+    Int8,
+    /// `int16`
+    Int16,
+    /// `int32` (`rune`)
+    Int32,
+    /// `int64`
+    Int64,
+}
+
+/// The unsigned integer kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UintKind {
+    /// `uint` (64 bits)
+    Uint,
+    /// `uint8` (`byte`)
+    Uint8,
+    /// `uint16`
+    Uint16,
+    /// `uint32`
+    Uint32,
+    /// `uint64`
+    Uint64,
+    /// `uintptr` (64 bits)
+    Uintptr,
+}
+
+impl IntKind {
+    /// The range of the kind.
+    pub fn range(self) -> (i64, i64) {
+        match self {
+            IntKind::Int8 => (i8::MIN as i64, i8::MAX as i64),
+            IntKind::Int16 => (i16::MIN as i64, i16::MAX as i64),
+            IntKind::Int32 => (i32::MIN as i64, i32::MAX as i64),
+            IntKind::Int | IntKind::Int64 => (i64::MIN, i64::MAX),
+        }
+    }
+}
+
+impl UintKind {
+    /// The largest value of the kind.
+    pub fn max(self) -> u64 {
+        match self {
+            UintKind::Uint8 => u8::MAX as u64,
+            UintKind::Uint16 => u16::MAX as u64,
+            UintKind::Uint32 => u32::MAX as u64,
+            _ => u64::MAX,
+        }
+    }
+}
+
+/// What a type is (for a named type: its underlying type).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    /// `bool`
+    Bool,
+    /// a signed integer
+    Int(IntKind),
+    /// an unsigned integer
+    Uint(UintKind),
+    /// `float32` (32) or `float64` (64)
+    Float(u8),
+    /// `complex64` (64) or `complex128` (128)
+    Complex(u8),
+    /// `string`
+    String,
+    /// an interface; `empty` for `interface{}` / `any`
+    Interface {
+        /// True when the interface has no methods.
+        empty: bool,
+    },
+    /// `*T`
+    Pointer(TyRef),
+    /// `[]T`
+    Slice(TyRef),
+    /// `[N]T`
+    Array(u64, TyRef),
+    /// `map[K]V`
+    Map(TyRef, TyRef),
+    /// a struct
+    Struct(Vec<Field>),
+    /// a channel (never sent by gob)
+    Chan(TyRef),
+    /// a function (never sent by gob)
+    Func,
+    /// `time.Time` itself (a `GobEncoder`)
+    Time,
+    /// `big.Int` itself (`*big.Int` is a `GobEncoder`)
+    BigInt,
+    /// a struct with only unexported fields (a type defined as `time.Time` or `big.Int`,
+    /// which does not inherit their methods)
+    Opaque,
+    /// not resolved yet (only while parsing)
+    Pending,
+}
+
+/// A struct field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The Go name (an embedded field's is its type's name).
+    pub name: String,
+    /// The type.
+    pub ty: TyRef,
+    /// True for an embedded field.
+    pub embedded: bool,
+    /// The tag, unquoted.
+    pub tag: Option<String>,
+}
+
+impl Field {
+    /// True if the name starts with an upper-case letter.
+    pub fn exported(&self) -> bool {
+        self.name.chars().next().is_some_and(char::is_uppercase)
+    }
+
+    /// The name from a `json:"name,…"` tag: `Some("-")` when JSON ignores the field, `None`
+    /// when the tag gives no name.
+    pub fn json_name(&self) -> Option<&str> {
+        let tag = self.tag.as_deref()?;
+        let value = tag_lookup(tag, "json")?;
+        if value == "-" {
+            return Some("-");
+        }
+        let name = value.split(',').next().unwrap_or("");
+        (!name.is_empty()).then_some(name)
+    }
+}
+
+/// `reflect.StructTag.Lookup`.
+fn tag_lookup<'t>(mut tag: &'t str, key: &str) -> Option<&'t str> {
+    loop {
+        tag = tag.trim_start_matches(' ');
+        let colon = tag.find(":\"")?;
+        let name = &tag[..colon];
+        let rest = &tag[colon + 2..];
+        let mut end = None;
+        let mut escaped = false;
+        for (i, c) in rest.char_indices() {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => {
+                    end = Some(i);
+                    break;
+                }
+                _ => escaped = false,
+            }
+        }
+        let end = end?;
+        if name == key {
+            return Some(&rest[..end]);
+        }
+        tag = &rest[end + 1..];
+    }
+}
+
+/// A resolved type: its name if it has one, what it is, and Go's spelling of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoType {
+    /// `reflect.Type.Name()`: the declared name without package (`"Point"`, `"int"`,
+    /// `"Time"`), empty for unnamed types.
+    pub name: String,
+    /// What it is (for named types, the underlying type's kind).
+    pub kind: Kind,
+    /// `reflect.Type.String()`: `"main.Point"`, `"[]int"`, `"map[string]*main.P"`.
+    pub string: String,
+}
+
+/// The types declared in a Go file, resolved.
+#[derive(Debug, Clone)]
+pub struct Decls {
+    types: Vec<GoType>,
+    /// Every type by its Go spelling (named types are unique by package and name).
+    by_string: HashMap<String, TyRef>,
+    /// Declared names (aliases included) and what they stand for.
+    declared: HashMap<String, TyRef>,
+    /// Declared names in source order (aliases excluded).
+    order: Vec<String>,
+    package: String,
+    imports: HashMap<String, String>,
+    consts: HashMap<String, u64>,
+}
+
+/// Arrays longer than this are refused (their zero values would have to be built).
+pub const MAX_ARRAY_LEN: u64 = 1 << 24;
+
+impl Decls {
+    /// Parses and resolves Go declarations.
+    pub fn parse(src: &str) -> Result<Decls, DeclError> {
+        let file = parser::parse_file(src)?;
+        let mut d = Decls {
+            types: Vec::new(),
+            by_string: HashMap::new(),
+            declared: HashMap::new(),
+            order: Vec::new(),
+            package: file.package.clone().unwrap_or_else(|| "main".into()),
+            imports: file.imports.clone(),
+            consts: file.consts.clone(),
+        };
+        Resolver::run(&mut d, &file.types)?;
+        Ok(d)
+    }
+
+    /// The declared type names, in source order (aliases excluded).
+    pub fn names(&self) -> &[String] {
+        &self.order
+    }
+
+    /// The type a declared name or a type expression (`"Point"`, `"[]main.Point"`,
+    /// `"map[string]int"`) stands for.
+    pub fn lookup(&mut self, expr: &str) -> Result<TyRef, DeclError> {
+        let e = parser::parse_type_expr(expr).map_err(|e| {
+            let at = e.pos.map(|p| format!(", column {}", p.column)).unwrap_or_default();
+            DeclError::new(format!("type `{expr}`{at}: {}", e.message))
+        })?;
+        let mut r = Resolver {
+            d: self,
+            decls: HashMap::new(),
+            resolving: HashSet::new(),
+        };
+        r.resolve(&e).map_err(|mut err| {
+            if let Some(p) = err.pos.take() {
+                err.message = format!("type `{expr}`, column {}: {}", p.column, err.message);
+            }
+            if err.message.starts_with("undefined: ") && !self.order.is_empty() {
+                err.message = format!("{} (declared: {})", err.message, self.order.join(", "));
+            }
+            err
+        })
+    }
+
+    /// The type behind a reference.
+    pub fn get(&self, t: TyRef) -> &GoType {
+        &self.types[t.0 as usize]
+    }
+
+    /// What a type is.
+    pub fn kind(&self, t: TyRef) -> &Kind {
+        &self.get(t).kind
+    }
+
+    /// Go's spelling of a type (`reflect.Type.String()`).
+    pub fn type_string(&self, t: TyRef) -> &str {
+        &self.get(t).string
+    }
+
+    /// The type behind all pointers (`None` for a cycle of pointers, `type P *P`).
+    pub fn deref(&self, mut t: TyRef) -> Option<TyRef> {
+        for _ in 0..=self.types.len() {
+            match self.kind(t) {
+                Kind::Pointer(e) => t = *e,
+                _ => return Some(t),
+            }
+        }
+        None
+    }
+
+    /// True for slices whose element kind is `uint8` (gob's builtin bytes, JSON's base64).
+    pub fn is_bytes(&self, t: TyRef) -> bool {
+        matches!(self.kind(t), Kind::Slice(e) if matches!(self.kind(*e), Kind::Uint(UintKind::Uint8)))
+    }
+
+    /// The gob definitions Go sends before a value of type `root` (a declared name or a type
+    /// expression) on a fresh stream, and the type id the value is sent with.
+    pub fn table_for(
+        &mut self,
+        root: &str,
+    ) -> Result<(gobrpc::value::TypeTable, gobrpc::wire::TypeId), DeclError> {
+        let t = self.lookup(root)?;
+        let mut g = GobTypes::new();
+        let id = g.send_type_descriptor(self, t)?;
+        Ok((g.table().clone(), id))
+    }
+
+    fn add(&mut self, name: &str, kind: Kind, string: String) -> TyRef {
+        let r = TyRef(self.types.len() as u32);
+        self.types.push(GoType {
+            name: name.to_string(),
+            kind,
+            string: string.clone(),
+        });
+        self.by_string.insert(string, r);
+        r
+    }
+
+    /// The type spelled `string`, adding it if new.
+    fn intern(&mut self, name: &str, kind: Kind, string: String) -> TyRef {
+        match self.by_string.get(&string) {
+            Some(&r) => r,
+            None => self.add(name, kind, string),
+        }
+    }
+
+    fn composite(&mut self, kind: Kind) -> TyRef {
+        let s = |t: &TyRef| self.type_string(*t).to_string();
+        let string = match &kind {
+            Kind::Pointer(e) => format!("*{}", s(e)),
+            Kind::Slice(e) => format!("[]{}", s(e)),
+            Kind::Array(n, e) => format!("[{n}]{}", s(e)),
+            Kind::Map(k, v) => format!("map[{}]{}", s(k), s(v)),
+            Kind::Struct(fields) if fields.is_empty() => "struct {}".into(),
+            Kind::Struct(fields) => {
+                let parts: Vec<String> = fields
+                    .iter()
+                    .map(|f| {
+                        let mut p = if f.embedded {
+                            s(&f.ty)
+                        } else {
+                            format!("{} {}", f.name, s(&f.ty))
+                        };
+                        if let Some(tag) = &f.tag {
+                            p.push_str(&format!(" {tag:?}"));
+                        }
+                        p
+                    })
+                    .collect();
+                format!("struct {{ {} }}", parts.join("; "))
+            }
+            _ => unreachable!("composite() is only called for composite kinds"),
+        };
+        self.intern("", kind, string)
+    }
+
+    /// A predeclared or package type by name.
+    fn builtin(&mut self, name: &str) -> Option<TyRef> {
+        let kind = match name {
+            "bool" => Kind::Bool,
+            "string" => Kind::String,
+            "int" => Kind::Int(IntKind::Int),
+            "int8" => Kind::Int(IntKind::Int8),
+            "int16" => Kind::Int(IntKind::Int16),
+            "int32" | "rune" => Kind::Int(IntKind::Int32),
+            "int64" => Kind::Int(IntKind::Int64),
+            "uint" => Kind::Uint(UintKind::Uint),
+            "uint8" | "byte" => Kind::Uint(UintKind::Uint8),
+            "uint16" => Kind::Uint(UintKind::Uint16),
+            "uint32" => Kind::Uint(UintKind::Uint32),
+            "uint64" => Kind::Uint(UintKind::Uint64),
+            "uintptr" => Kind::Uint(UintKind::Uintptr),
+            "float32" => Kind::Float(32),
+            "float64" => Kind::Float(64),
+            "complex64" => Kind::Complex(64),
+            "complex128" => Kind::Complex(128),
+            "error" => Kind::Interface { empty: false },
+            "any" => return Some(self.intern("", Kind::Interface { empty: true }, "interface {}".into())),
+            _ => return None,
+        };
+        let name = match name {
+            "rune" => "int32",
+            "byte" => "uint8",
+            n => n,
+        };
+        Some(self.intern(name, kind, name.to_string()))
+    }
+
+    fn package_type(&mut self, path: &str, name: &str) -> Option<TyRef> {
+        let (pkg, kind) = match (path, name) {
+            ("time", "Time") => ("time", Kind::Time),
+            ("time", "Duration") => ("time", Kind::Int(IntKind::Int64)),
+            ("math/big", "Int") => ("big", Kind::BigInt),
+            _ => return None,
+        };
+        Some(self.intern(name, kind, format!("{pkg}.{name}")))
+    }
+}
+
+/// Resolves declarations into the arena, checking names and recursion.
+struct Resolver<'a> {
+    d: &'a mut Decls,
+    /// Declarations by name, for resolving forward references and aliases.
+    decls: HashMap<String, &'a TypeDecl>,
+    /// Names whose underlying type (or alias target) is being resolved.
+    resolving: HashSet<String>,
+}
+
+impl<'a> Resolver<'a> {
+    fn run(d: &'a mut Decls, decls: &'a [TypeDecl]) -> Result<(), DeclError> {
+        let mut by_name = HashMap::new();
+        for decl in decls {
+            if decl.name == "_" {
+                continue;
+            }
+            if by_name.insert(decl.name.clone(), decl).is_some() {
+                return Err(DeclError::at(
+                    decl.pos,
+                    format!("{} redeclared", decl.name),
+                ));
+            }
+            if !decl.alias {
+                let string = format!("{}.{}", d.package, decl.name);
+                let r = d.add(&decl.name, Kind::Pending, string);
+                d.declared.insert(decl.name.clone(), r);
+                d.order.push(decl.name.clone());
+            }
+        }
+        let mut r = Resolver {
+            d,
+            decls: by_name,
+            resolving: HashSet::new(),
+        };
+        for decl in decls {
+            if decl.name == "_" {
+                r.resolve(&decl.ty)?;
+            } else if decl.alias {
+                r.alias(&decl.name)?;
+            } else {
+                r.underlying(&decl.name)?;
+            }
+        }
+        r.check_value_cycles(decls)
+    }
+
+    /// Resolves an alias to its target.
+    fn alias(&mut self, name: &str) -> Result<TyRef, DeclError> {
+        if let Some(&t) = self.d.declared.get(name) {
+            return Ok(t);
+        }
+        let decl = self.decls[name];
+        if !self.resolving.insert(name.to_string()) {
+            return Err(DeclError::at(decl.pos, format!("invalid recursive type alias {name}")));
+        }
+        let t = self.resolve(&decl.ty)?;
+        self.resolving.remove(name);
+        self.d.declared.insert(name.to_string(), t);
+        Ok(t)
+    }
+
+    /// Resolves a declared (non-alias) type's underlying kind.
+    fn underlying(&mut self, name: &str) -> Result<(), DeclError> {
+        let t = self.d.declared[name];
+        if self.d.kind(t) != &Kind::Pending {
+            return Ok(());
+        }
+        let decl = self.decls[name];
+        if !self.resolving.insert(name.to_string()) {
+            return Err(DeclError::at(decl.pos, format!("invalid recursive type {name}")));
+        }
+        let target = self.resolve(&decl.ty)?;
+        if self.d.kind(target) == &Kind::Pending {
+            let target_name = self.d.get(target).name.clone();
+            self.underlying(&target_name)?;
+        }
+        let kind = match self.d.kind(target).clone() {
+            // A type defined from these does not inherit their methods.
+            Kind::Time | Kind::BigInt => Kind::Opaque,
+            k => k,
+        };
+        self.d.types[t.0 as usize].kind = kind;
+        self.resolving.remove(name);
+        Ok(())
+    }
+
+    fn resolve(&mut self, e: &TypeExpr) -> Result<TyRef, DeclError> {
+        Ok(match e {
+            TypeExpr::Name { pkg, name, pos } => self.name(pkg.as_deref(), name, *pos)?,
+            TypeExpr::Pointer(e) => {
+                let t = self.resolve(e)?;
+                self.d.composite(Kind::Pointer(t))
+            }
+            TypeExpr::Slice(e) => {
+                let t = self.resolve(e)?;
+                self.d.composite(Kind::Slice(t))
+            }
+            TypeExpr::Array { len, elem } => {
+                let n = match len {
+                    ArrayLen::Lit(n) => *n,
+                    ArrayLen::Const(c, pos) => *self.d.consts.get(c).ok_or_else(|| {
+                        DeclError::at(
+                            *pos,
+                            format!("array length {c}: not an integer constant declared in the file"),
+                        )
+                    })?,
+                };
+                if n > MAX_ARRAY_LEN {
+                    return Err(DeclError::new(format!(
+                        "array length {n} is too large (at most {MAX_ARRAY_LEN})"
+                    )));
+                }
+                let t = self.resolve(elem)?;
+                self.d.composite(Kind::Array(n, t))
+            }
+            TypeExpr::Map(k, v) => {
+                let k = self.resolve(k)?;
+                let v = self.resolve(v)?;
+                self.d.composite(Kind::Map(k, v))
+            }
+            TypeExpr::Struct(fields) => self.struct_type(fields)?,
+            TypeExpr::Interface { text, empty } => {
+                self.d
+                    .intern("", Kind::Interface { empty: *empty }, text.clone())
+            }
+            TypeExpr::Chan { prefix, elem } => {
+                let t = self.resolve(elem)?;
+                let s = format!("{prefix}{}", self.d.type_string(t));
+                self.d.intern("", Kind::Chan(t), s)
+            }
+            TypeExpr::Func(text) => self.d.intern("", Kind::Func, text.clone()),
+        })
+    }
+
+    fn struct_type(&mut self, fields: &[FieldExpr]) -> Result<TyRef, DeclError> {
+        let mut out = Vec::with_capacity(fields.len());
+        let mut seen = HashSet::new();
+        for f in fields {
+            if f.name != "_" && !seen.insert(f.name.clone()) {
+                return Err(DeclError::at(f.pos, format!("{} redeclared", f.name)));
+            }
+            out.push(Field {
+                name: f.name.clone(),
+                ty: self.resolve(&f.ty)?,
+                embedded: f.embedded,
+                tag: f.tag.clone(),
+            });
+        }
+        Ok(self.d.composite(Kind::Struct(out)))
+    }
+
+    fn name(&mut self, pkg: Option<&str>, name: &str, pos: Pos) -> Result<TyRef, DeclError> {
+        let pkg = match pkg {
+            Some(p) if p == self.d.package || (p == "main" && !self.d.imports.contains_key(p)) => {
+                None
+            }
+            p => p,
+        };
+        let Some(pkg) = pkg else {
+            if self.decls.get(name).is_some_and(|d| d.alias) {
+                return self.alias(name);
+            }
+            if let Some(&t) = self.d.declared.get(name) {
+                return Ok(t);
+            }
+            return self
+                .d
+                .builtin(name)
+                .ok_or_else(|| DeclError::at(pos, format!("undefined: {name}")));
+        };
+        let path = self.d.imports.get(pkg).cloned().unwrap_or_else(|| {
+            match pkg {
+                "big" => "math/big",
+                p => p,
+            }
+            .to_string()
+        });
+        self.d.package_type(&path, name).ok_or_else(|| {
+            DeclError::at(
+                pos,
+                format!("unknown type {pkg}.{name} (known: time.Time, time.Duration, big.Int)"),
+            )
+        })
+    }
+
+    /// Go's "invalid recursive type": a type that contains itself by value (through struct
+    /// fields or array elements, not through pointers, slices, maps, channels or functions).
+    fn check_value_cycles(&self, decls: &[TypeDecl]) -> Result<(), DeclError> {
+        let mut done = HashSet::new();
+        for decl in decls.iter().filter(|d| !d.alias && d.name != "_") {
+            let t = self.d.declared[&decl.name];
+            let mut path = Vec::new();
+            if self.contains_self(t, &mut path, &mut done) {
+                return Err(DeclError::at(
+                    decl.pos,
+                    format!("invalid recursive type {}", decl.name),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn contains_self(&self, t: TyRef, path: &mut Vec<TyRef>, done: &mut HashSet<TyRef>) -> bool {
+        if path.contains(&t) {
+            return true;
+        }
+        if done.contains(&t) {
+            return false;
+        }
+        path.push(t);
+        let found = match self.d.kind(t) {
+            Kind::Struct(fields) => fields.iter().any(|f| self.contains_self(f.ty, path, done)),
+            Kind::Array(_, e) => self.contains_self(*e, path, done),
+            _ => false,
+        };
+        path.pop();
+        if !found {
+            done.insert(t);
+        }
+        found
+    }
+}
