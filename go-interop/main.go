@@ -43,6 +43,8 @@ func main() {
 		err = cmdTruncations(os.Args[2:])
 	case "decode":
 		err = cmdDecode(os.Args[2:])
+	case "bench-codec":
+		err = cmdBenchCodec(os.Args[2:])
 	case "server":
 		err = cmdServer(os.Args[2:])
 	default:

@@ -6,6 +6,7 @@
 
 mod common;
 
+use common::gotypes::{Float32Field, Int8Field, Point, Request, Small, Temp, Version, AB};
 use gobrpc::types::{BigInt, GoTime};
 use gobrpc::{Category, Decoder, DecoderState, Error, GobType, Limits, TypedValue};
 use serde::de::DeserializeOwned;
@@ -17,15 +18,8 @@ use std::io::Read;
 use std::sync::{Mutex, MutexGuard};
 
 // ---- Rust mirrors of the Go targets ----------------------------------------------------
-
-/// `main.Point`
-#[derive(Debug, Deserialize)]
-#[allow(dead_code)]
-#[serde(rename_all = "UPPERCASE")]
-struct Point {
-    x: i64,
-    y: i64,
-}
+// (with `Point`, `AB`, `Small`, `Int8Field`, `Float32Field`, `Request`, `Temp` and `Version`
+// from `common::gotypes`)
 
 /// `main.OnlyInt`
 #[derive(Debug, Deserialize)]
@@ -51,34 +45,9 @@ struct DeepNode {
     next: Option<Box<DeepNode>>,
 }
 
-/// `main.Float32Field`
-#[derive(Debug, Deserialize)]
-#[allow(dead_code)]
-struct Float32Field {
-    #[serde(rename = "F")]
-    f: f32,
-}
-
-/// `main.Int8Field`
-#[derive(Debug, Deserialize)]
-#[allow(dead_code)]
-struct Int8Field {
-    #[serde(rename = "A")]
-    a: i8,
-}
-
 /// `struct {}`
 #[derive(Debug, Deserialize)]
 struct Empty {}
-
-/// net/rpc's `Request`
-#[derive(Debug, Deserialize)]
-#[allow(dead_code)]
-#[serde(rename_all = "PascalCase")]
-struct Request {
-    service_method: String,
-    seq: u64,
-}
 
 /// `interface{}` with the concrete types the fixtures' Go side registered.
 #[derive(Debug, Deserialize)]
@@ -108,16 +77,6 @@ enum Stringer {
 struct StringerHolder {
     #[serde(rename = "I")]
     i: Stringer,
-}
-
-gobrpc::go_marshaler! {
-    /// `main.Temp` (GobDecoder)
-    pub struct Temp = "main.Temp", gob;
-}
-
-gobrpc::go_marshaler! {
-    /// `main.Version` (BinaryUnmarshaler)
-    pub struct Version = "main.Version", binary;
 }
 
 /// Decodes the first value of `bytes` into `T` with `Decoder` (std::io).
@@ -371,13 +330,23 @@ const ACCEPTED: &[&str] = &[
     "gobenc_into_binunmarshaler",
 ];
 
-/// Decodes a fixture into the mirror of its Go target, catching panics.
-fn run_typed(name: &str, target: &str, bytes: &[u8]) -> Result<Result<String, Error>, String> {
-    match std::panic::catch_unwind(|| decode_as(target, bytes)) {
-        Err(_) => Err(format!("{name}: PANICKED decoding into {target}")),
-        Ok(None) => Err(format!("{name}: no Rust mirror for Go target {target}")),
-        Ok(Some(r)) => Ok(r),
-    }
+/// Decodes a fixture Go refuses into the mirror of its Go target, catching panics: our error
+/// (whose shape is checked), or `None` with the failure recorded (a panic, no mirror for the
+/// target, or a value decoded where Go failed).
+fn refused(meta: &common::Meta, bytes: &[u8], failures: &mut Vec<String>) -> Option<Error> {
+    let (name, target) = (&meta.name, meta.target.as_deref().unwrap_or("nil"));
+    let go = meta.go_error.as_deref().unwrap_or("");
+    let failure = match std::panic::catch_unwind(|| decode_as(target, bytes)) {
+        Err(_) => format!("{name}: PANICKED decoding into {target}"),
+        Ok(None) => format!("{name}: no Rust mirror for Go target {target}"),
+        Ok(Some(Ok(v))) => format!("{name}: decoded {v:.100} into {target}; Go: {go:.100}"),
+        Ok(Some(Err(e))) => {
+            check_error_shape(name, &e, bytes.len(), failures);
+            return Some(e);
+        }
+    };
+    failures.push(failure);
+    None
 }
 
 #[test]
@@ -397,21 +366,9 @@ fn typed_negative_fixtures_are_errors_like_go() {
         seen += 1;
         assert_eq!(meta.values_before_error, 0, "{}", meta.name);
         let go = meta.go_error.as_deref().unwrap_or("");
-        let e = match run_typed(&meta.name, target, &bytes) {
-            Err(f) => {
-                failures.push(f);
-                continue;
-            }
-            Ok(Ok(v)) => {
-                failures.push(format!(
-                    "{}: decoded {v:.100} into {target}; Go: {go:.100}",
-                    meta.name
-                ));
-                continue;
-            }
-            Ok(Err(e)) => e,
+        let Some(e) = refused(&meta, &bytes, &mut failures) else {
+            continue;
         };
-        check_error_shape(&meta.name, &e, bytes.len(), &mut failures);
         match expect {
             Go(parts) => {
                 for p in *parts {
@@ -460,20 +417,13 @@ fn expect_errors(names: &[&str], category: Category) {
         if !names.contains(&meta.name.as_str()) {
             continue;
         }
-        let target = meta.target.as_deref().unwrap_or("nil");
-        let go = meta.go_error.as_deref().unwrap_or("");
-        match run_typed(&meta.name, target, &bytes) {
-            Err(f) => failures.push(f),
-            Ok(Ok(v)) => failures.push(format!(
-                "{}: decoded {v:.100} into {target}; Go: {go}",
-                meta.name
-            )),
-            Ok(Err(e)) if e.category() != category => failures.push(format!(
+        match refused(&meta, &bytes, &mut failures) {
+            Some(e) if e.category() != category => failures.push(format!(
                 "{}: {:?} error {e}, want {category:?}",
                 meta.name,
                 e.category()
             )),
-            Ok(Err(e)) => check_error_shape(&meta.name, &e, bytes.len(), &mut failures),
+            _ => {}
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -511,24 +461,6 @@ fn go_string_into_bytes_is_accepted_on_purpose() {
 }
 
 // ---- (b) truncations ----------------------------------------------------------------------
-
-/// `main.AB`
-#[derive(Debug, Deserialize)]
-#[allow(dead_code)]
-#[serde(rename_all = "UPPERCASE")]
-struct AB {
-    a: i64,
-    b: i64,
-}
-
-/// `main.Small`
-#[derive(Debug, Deserialize)]
-#[allow(dead_code)]
-#[serde(rename_all = "UPPERCASE")]
-struct Small {
-    a: i64,
-    b: String,
-}
 
 /// The interface values of the truncation streams.
 #[derive(Debug, Deserialize)]
@@ -602,6 +534,17 @@ fn io_step<R: Read>(dec: &mut Decoder<R>, t: T) -> gobrpc::Result<()> {
     }
 }
 
+/// Decodes values of `types` in order with `step` until one fails: how many were decoded,
+/// and how decoding ended (`step`'s words for it, or "all values decoded").
+fn decode_until_end(types: &[T], mut step: impl FnMut(T) -> Result<(), String>) -> (usize, String) {
+    for (ok, &t) in types.iter().enumerate() {
+        if let Err(kind) = step(t) {
+            return (ok, kind);
+        }
+    }
+    (types.len(), "all values decoded".into())
+}
+
 #[derive(Deserialize)]
 struct Trunc {
     len: usize,
@@ -637,57 +580,34 @@ fn truncated_streams_fail_where_go_fails() {
             // Sans-IO: "need more" with nothing left over is Go's clean EOF.
             let mut st = DecoderState::new();
             let mut rest = prefix;
-            let mut ok = 0;
-            let mut kind = String::from("all values decoded");
-            for &t in types {
-                match step(&mut st, t, rest) {
-                    Ok(Some(used)) => {
-                        ok += 1;
-                        rest = &rest[used..];
-                    }
-                    Ok(None) if rest.is_empty() => {
-                        kind = "EOF".into();
-                        break;
-                    }
-                    Ok(None) => {
-                        kind = "unexpected EOF".into();
-                        break;
-                    }
-                    Err(e) => {
-                        kind = format!("error {e}");
-                        break;
-                    }
+            let sans_io = decode_until_end(types, |t| match step(&mut st, t, rest) {
+                Ok(Some(used)) => {
+                    rest = &rest[used..];
+                    Ok(())
                 }
-            }
-            if (ok, kind.as_str()) != (p.values_ok, p.error.as_str()) {
-                failures.push(format!(
-                    "{name}[..{}] sans-IO: {ok} values then {kind}; Go: {} then {}",
-                    p.len, p.values_ok, p.error
-                ));
-            }
+                Ok(None) if rest.is_empty() => Err("EOF".into()),
+                Ok(None) => Err("unexpected EOF".into()),
+                Err(e) => Err(format!("error {e}")),
+            });
             // std::io.
             let mut dec = Decoder::new(prefix);
-            let mut ok = 0;
-            let mut kind = String::from("all values decoded");
-            for &t in types {
-                match io_step(&mut dec, t) {
-                    Ok(()) => ok += 1,
-                    Err(e) => {
-                        check_error_shape(name, &e, prefix.len(), &mut failures);
-                        kind = match e.category() {
-                            Category::Eof if e.is_eof() => "EOF".into(),
-                            Category::UnexpectedEof => "unexpected EOF".into(),
-                            _ => format!("error {e}"),
-                        };
-                        break;
+            let io = decode_until_end(types, |t| {
+                io_step(&mut dec, t).map_err(|e| {
+                    check_error_shape(name, &e, prefix.len(), &mut failures);
+                    match e.category() {
+                        Category::Eof if e.is_eof() => "EOF".into(),
+                        Category::UnexpectedEof => "unexpected EOF".into(),
+                        _ => format!("error {e}"),
                     }
+                })
+            });
+            for (how, (ok, kind)) in [("sans-IO", sans_io), ("Decoder", io)] {
+                if (ok, kind.as_str()) != (p.values_ok, p.error.as_str()) {
+                    failures.push(format!(
+                        "{name}[..{}] {how}: {ok} values then {kind}; Go: {} then {}",
+                        p.len, p.values_ok, p.error
+                    ));
                 }
-            }
-            if (ok, kind.as_str()) != (p.values_ok, p.error.as_str()) {
-                failures.push(format!(
-                    "{name}[..{}] Decoder: {ok} values then {kind}; Go: {} then {}",
-                    p.len, p.values_ok, p.error
-                ));
             }
             checked += 1;
         }

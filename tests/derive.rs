@@ -4,20 +4,22 @@
 //! (shared/reference/gob-netrpc-spec.md), captured from real Go; each test is named after its
 //! fixture. The schema tests at the end check the described Go types directly, and
 //! cross-check field and variant names against what serde writes (via `serde_json`).
+//!
+//! The Go types several test files mirror the same way are in `common::gotypes` (derived like
+//! the ones here; most with the derive's default Go name `main.<Ident>`).
 #![allow(dead_code)]
 
+mod common;
+
+use common::gotypes::{
+    pt, AnonAB, ArrHolder, Inner, Node, Outer, Point, Ptrs, RpcRequest, Small, Unexp, Uni,
+    WithNested, WithNestedPtr, AB, RS, Z,
+};
+use common::streams::spaced;
 use gobrpc::schema::{GoKind, TypeBuilder, TypeRef};
 use gobrpc::GobType;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
-
-/// Spaced hex, for readable diffs.
-fn spaced(b: &[u8]) -> String {
-    b.iter()
-        .map(|x| format!("{x:02x}"))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
 
 /// The spec's messages (one per line), joined: a complete stream.
 fn go_bytes(messages: &str) -> Vec<u8> {
@@ -30,19 +32,6 @@ fn check<T: Serialize + GobType + ?Sized>(value: &T, go: &str) {
     assert_eq!(spaced(&got), spaced(&go_bytes(go)));
 }
 
-#[derive(Serialize, GobType)]
-#[gob(name = "main.Point")]
-struct Point {
-    #[serde(rename = "X")]
-    x: i64,
-    #[serde(rename = "Y")]
-    y: i64,
-}
-
-fn pt(x: i64, y: i64) -> Point {
-    Point { x, y }
-}
-
 /// `Point` defined as id 64 at top level.
 const POINT_DEF: &str =
     "1e 7f 03 01 01 05 50 6f 69 6e 74 01 ff 80 00 01 02 01 01 58 01 04 00 01 01 59 01 04 00 00 00";
@@ -50,14 +39,7 @@ const POINT_DEF: &str =
 const POINT_ANON_DEF: &str =
     "17 7f 03 01 02 ff 80 00 01 02 01 01 58 01 04 00 01 01 59 01 04 00 00 00";
 
-/// Go: `type AB struct { A, B int }`; the default name is `main.AB`.
-#[derive(Serialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-struct AB {
-    a: i64,
-    b: i64,
-}
-
+// `AB` (Go: `type AB struct { A, B int }`) has the default name `main.AB`.
 const AB_DEF: &str =
     "1b 7f 03 01 01 02 41 42 01 ff 80 00 01 02 01 01 41 01 04 00 01 01 42 01 04 00 00 00";
 
@@ -86,15 +68,9 @@ fn struct_all_zero() {
 
 #[test]
 fn struct_anon_ab() {
-    #[derive(Serialize, GobType)]
-    #[gob(name = "")]
-    #[serde(rename_all = "UPPERCASE")]
-    struct Anon {
-        a: i64,
-        b: i64,
-    }
+    // `AnonAB` is `#[gob(name = "")]`.
     check(
-        &Anon { a: 7, b: 8 },
+        &AnonAB { a: 7, b: 8 },
         "17 7f 03 01 02 ff 80 00 01 02 01 01 41 01 04 00 01 01 42 01 04 00 00 00
          07 ff 80 01 0e 01 10 00",
     );
@@ -110,15 +86,7 @@ fn struct_empty() {
 
 #[test]
 fn struct_unexported() {
-    // Go's unexported field `b` is a skipped Rust field.
-    #[derive(Serialize, GobType)]
-    #[serde(rename_all = "UPPERCASE")]
-    struct Unexp {
-        a: i64,
-        #[serde(skip)]
-        b: i64,
-        c: String,
-    }
+    // Go's unexported field `b` is a skipped Rust field (`#[serde(skip)]` in `Unexp`).
     let v = Unexp {
         a: 1,
         b: 2,
@@ -155,23 +123,11 @@ fn struct_chan_func() {
     );
 }
 
-#[derive(Serialize, GobType)]
-struct Inner {
-    #[serde(rename = "X")]
-    x: i64,
-}
-
 const INNER_DEF: &str =
     "19 ff 81 03 01 01 05 49 6e 6e 65 72 01 ff 82 00 01 01 01 01 58 01 04 00 00 00";
 
 #[test]
 fn struct_embedded() {
-    #[derive(Serialize, GobType)]
-    #[serde(rename_all = "PascalCase")]
-    struct Outer {
-        inner: Inner,
-        y: i64,
-    }
     check(
         &Outer { inner: Inner { x: 5 }, y: 6 },
         &format!(
@@ -200,12 +156,6 @@ fn struct_embedded_ptr_nil() {
 
 #[test]
 fn struct_nested_zero() {
-    #[derive(Serialize, GobType)]
-    #[serde(rename_all = "UPPERCASE")]
-    struct WithNested {
-        s: Inner,
-        n: i64,
-    }
     check(
         &WithNested { s: Inner { x: 0 }, n: 1 },
         &format!(
@@ -213,13 +163,6 @@ fn struct_nested_zero() {
              {INNER_DEF} 07 ff 80 01 00 01 02 00"
         ),
     );
-}
-
-#[derive(Serialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-struct WithNestedPtr {
-    s: Option<Inner>,
-    n: i64,
 }
 
 const WITH_NESTED_PTR_DEF: &str = "27 7f 03 01 01 0d 57 69 74 68 4e 65 73 74 65 64 50 74 72 01 ff 80 00 01 02 01 01 53 01 ff 82 00 01 01 4e 01 04 00 00 00";
@@ -246,13 +189,6 @@ fn struct_nested_ptr_zero() {
 #[test]
 fn struct_ptrs() {
     // Ptrs{P:&0, PP:&&5, S:nil}: a pointer to zero is omitted like the zero.
-    #[derive(Serialize, GobType)]
-    #[serde(rename_all = "UPPERCASE")]
-    struct Ptrs {
-        p: Option<i64>,
-        pp: Option<Option<i64>>,
-        s: Option<String>,
-    }
     check(
         &Ptrs { p: Some(0), pp: Some(Some(5)), s: None },
         "24 7f 03 01 01 04 50 74 72 73 01 ff 80 00 01 03 01 01 50 01 04 00 01 02 50 50 01 04 00 01 01 53 01 0c 00 00 00
@@ -306,12 +242,6 @@ fn struct_slices_nil() {
 
 #[test]
 fn struct_arrays() {
-    #[derive(Serialize, GobType)]
-    #[serde(rename_all = "UPPERCASE")]
-    struct ArrHolder {
-        z: [i64; 0],
-        a: [i64; 2],
-    }
     check(
         &ArrHolder { z: [], a: [0, 0] },
         "24 7f 03 01 01 09 41 72 72 48 6f 6c 64 65 72 01 ff 80 00 01 02 01 01 5a 01 ff 82 00 01 01 41 01 ff 84 00 00 00
@@ -323,13 +253,7 @@ fn struct_arrays() {
 
 #[test]
 fn struct_unicode_field() {
-    #[derive(Serialize, GobType)]
-    struct Uni {
-        #[serde(rename = "Ä")]
-        upper: i64,
-        #[serde(skip)]
-        lower: i64,
-    }
+    // `Uni`'s lower-case Go field `ä` is a skipped Rust field.
     check(
         &Uni { upper: 1, lower: 2 },
         "17 7f 03 01 01 03 55 6e 69 01 ff 80 00 01 01 01 02 c3 84 01 04 00 00 00
@@ -339,13 +263,7 @@ fn struct_unicode_field() {
 
 #[test]
 fn rpc_request_hdr() {
-    #[derive(Serialize, GobType)]
-    #[gob(name = "main.rpcRequest")]
-    #[serde(rename_all = "PascalCase")]
-    struct RpcRequest {
-        service_method: String,
-        seq: u64,
-    }
+    // `RpcRequest` is `#[gob(name = "main.rpcRequest")]`.
     check(
         &RpcRequest { service_method: "Arith.Add".into(), seq: 0 },
         "31 7f 03 01 01 0a 72 70 63 52 65 71 75 65 73 74 01 ff 80 00 01 02 01 0d 53 65 72 76 69 63 65 4d 65 74 68 6f 64 01 0c 00 01 03 53 65 71 01 06 00 00 00
@@ -355,12 +273,6 @@ fn rpc_request_hdr() {
 
 #[test]
 fn recursive_struct() {
-    #[derive(Serialize, GobType)]
-    #[serde(rename_all = "PascalCase")]
-    struct Node {
-        val: i64,
-        next: Option<Box<Node>>,
-    }
     let two = Node { val: 2, next: None };
     check(
         &Node { val: 1, next: Some(Box::new(two)) },
@@ -372,8 +284,6 @@ fn recursive_struct() {
 #[test]
 fn recursive_slice() {
     // type RS []RS; RS{RS{}, nil}
-    #[derive(Serialize, GobType)]
-    struct RS(Vec<RS>);
     check(
         &RS(vec![RS(vec![]), RS(vec![])]),
         "10 7f 02 01 01 02 52 53 01 ff 80 00 01 ff 80 00 00 06 ff 80 00 02 00 00",
@@ -430,16 +340,6 @@ struct IfaceHolder {
     #[serde(rename = "I")]
     i: Any,
 }
-
-#[derive(Serialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-struct Small {
-    a: i64,
-    b: String,
-}
-
-#[derive(Serialize, GobType)]
-struct Z;
 
 const IFACE_HOLDER_DEF: &str =
     "1e 7f 03 01 01 0b 49 66 61 63 65 48 6f 6c 64 65 72 01 ff 80 00 01 01 01 01 49 01 10 00 00 00";

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::server::GoServer;
+use common::server::{GoServer, ServerInfo};
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
@@ -40,61 +40,75 @@ fn run(example: &str, args: &[String]) -> String {
     stdout
 }
 
+/// Runs `example` against the Go server started with `server_args`, with the arguments `pick`
+/// takes from the server's startup line; what the example prints must contain each of
+/// `wants`.
+fn assert_example_prints(
+    example: &str,
+    server_args: &[&str],
+    pick: impl FnOnce(&ServerInfo) -> Vec<Option<String>>,
+    wants: &[&str],
+) {
+    let srv = GoServer::start(server_args);
+    let args: Vec<String> = pick(&srv.info)
+        .into_iter()
+        .map(|a| {
+            a.unwrap_or_else(|| panic!("{example}: the server lacks a listener: {:?}", srv.info))
+        })
+        .collect();
+    let out = run(example, &args);
+    for want in wants {
+        assert!(
+            out.contains(want),
+            "{example}: no {want:?} in its output:\n{out}"
+        );
+    }
+}
+
+/// [`assert_example_prints`] for an example whose one argument is the server's TCP address.
+fn assert_tcp_example_prints(example: &str, wants: &[&str]) {
+    assert_example_prints(example, &[], |info| vec![info.tcp.clone()], wants);
+}
+
 #[test]
 fn quickstart() {
-    let srv = GoServer::tcp();
-    let out = run("quickstart", &[srv.tcp_addr()]);
-    assert!(out.contains("Arith.Add(7, 8) = 15"), "{out}");
-    assert!(out.contains("hello, gopher"), "{out}");
+    assert_tcp_example_prints("quickstart", &["Arith.Add(7, 8) = 15", "hello, gopher"]);
 }
 
 #[test]
 fn async_go() {
-    let srv = GoServer::tcp();
-    let out = run("async_go", &[srv.tcp_addr()]);
     // The shortest sleeps finish first: completion order is the reverse of sending order.
-    assert!(out.contains("completion order: [4, 3, 2, 1, 0]"), "{out}");
+    assert_tcp_example_prints("async_go", &["completion order: [4, 3, 2, 1, 0]"]);
 }
 
 #[test]
 fn watch() {
-    let srv = GoServer::tcp();
-    let out = run("watch", &[srv.tcp_addr()]);
-    assert!(out.contains("watch returned: color"), "{out}");
+    assert_tcp_example_prints("watch", &["watch returned: color"]);
 }
 
 #[test]
 fn auth_context() {
-    let srv = GoServer::tcp();
-    let out = run("auth_context", &[srv.tcp_addr()]);
-    assert!(out.contains("Auth.Secret failed: not logged in"), "{out}");
+    assert_tcp_example_prints("auth_context", &["Auth.Secret failed: not logged in"]);
 }
 
 #[test]
 fn http_connect() {
-    let srv = GoServer::start(&["-tcp", "", "-http", "127.0.0.1:0"]);
-    let out = run(
+    assert_example_prints(
         "http_connect",
-        &[
-            srv.info.http.clone().unwrap(),
-            srv.info.http_path.clone().unwrap(),
-        ],
+        &["-tcp", "", "-http", "127.0.0.1:0"],
+        |info| vec![info.http.clone(), info.http_path.clone()],
+        &["Arith.Mul(6, 7) = 42", "hello, http"],
     );
-    assert!(out.contains("Arith.Mul(6, 7) = 42"), "{out}");
-    assert!(out.contains("hello, http"), "{out}");
 }
 
 #[test]
 fn tls() {
-    let srv = GoServer::start(&["-tcp", "", "-tls", "127.0.0.1:0"]);
-    let out = run(
+    assert_example_prints(
         "tls",
-        &[
-            srv.info.tls.clone().unwrap(),
-            srv.info.tls_ca.clone().unwrap(),
-        ],
+        &["-tcp", "", "-tls", "127.0.0.1:0"],
+        |info| vec![info.tls.clone(), info.tls_ca.clone()],
+        &["Arith.Add(40, 2) = 42"],
     );
-    assert!(out.contains("Arith.Add(40, 2) = 42"), "{out}");
 }
 
 #[test]

@@ -6,6 +6,8 @@
 
 mod common;
 
+use common::streams::clip;
+use common::typed_fixtures::{assert_half_covered, Half};
 use gobrpc::schema::{GoKind, TypeRef};
 use gobrpc::types::Complex;
 use gobrpc::{DecoderState, EncoderState, GobType, TypeBuilder};
@@ -13,7 +15,6 @@ use serde::de::{DeserializeOwned, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_bytes::ByteBuf;
-use std::collections::BTreeSet;
 use std::fmt::{self, Debug};
 use std::hash::{Hash, Hasher};
 
@@ -21,24 +22,7 @@ use std::hash::{Hash, Hasher};
 
 /// `Debug` of a value, cut to a readable length (the 1 MiB case).
 fn show<T: Debug>(v: &T) -> String {
-    let s = format!("{v:?}");
-    if s.len() > 600 {
-        let mut end = 600;
-        while !s.is_char_boundary(end) {
-            end -= 1;
-        }
-        format!("{}… ({} chars)", &s[..end], s.len())
-    } else {
-        s
-    }
-}
-
-fn meta(name: &str) -> common::Meta {
-    let p = common::fixtures_dir()
-        .join("gob")
-        .join(format!("{name}.json"));
-    serde_json::from_slice(&std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
-        .unwrap()
+    clip(&format!("{v:?}"), 600)
 }
 
 /// Decodes a stream value by value with one `DecoderState`, comparing each to its expectation.
@@ -118,29 +102,6 @@ impl<'a> Out<'a> {
     }
 }
 
-fn assert_same_bytes(name: &str, go: &[u8], ours: &[u8]) {
-    if go == ours {
-        return;
-    }
-    let at = go.iter().zip(ours).take_while(|(a, b)| a == b).count();
-    let from = at.saturating_sub(16);
-    let win = |b: &[u8]| hex::encode(&b[from.min(b.len())..(at + 48).min(b.len())]);
-    if go.len() <= 256 && ours.len() <= 256 {
-        panic!(
-            "{name}: re-encoded bytes differ at offset {at}\n  go:   {}\n  rust: {}",
-            hex::encode(go),
-            hex::encode(ours)
-        );
-    }
-    panic!(
-        "{name}: re-encoded bytes differ at offset {at} (go {} bytes, rust {}); from offset {from}:\n  go:   {}\n  rust: {}",
-        go.len(),
-        ours.len(),
-        win(go),
-        win(ours)
-    );
-}
-
 /// One `#[test]` per positive fixture: `test_fn [= "fixture.name"]: det|nondet [Type => value, …];`
 macro_rules! cases {
     ($($(#[$m:meta])* $test:ident $(= $fx:literal)? : $mode:ident [$($ty:ty => $val:expr),+ $(,)?];)*) => {
@@ -153,7 +114,7 @@ macro_rules! cases {
                 let name: &str = cases!(@name $test $(= $fx)?);
                 let det: bool = cases!(@det $mode);
                 let go = $crate::common::fixture(name);
-                let meta = $crate::meta(name);
+                let meta = $crate::common::typed_fixtures::meta(name);
                 let count = [$(stringify!($ty)),+].len();
                 assert_eq!(meta.kind, "positive", "{name}: kind");
                 assert_eq!(meta.deterministic, det, "{name}: deterministic flag");
@@ -169,7 +130,7 @@ macro_rules! cases {
                 let mut out = $crate::Out::new(name);
                 $(out.push::<$ty>($val);)+
                 if det {
-                    $crate::assert_same_bytes(name, &go, &out.buf);
+                    $crate::common::streams::assert_same_bytes(name, &go, &out.buf);
                 } else {
                     assert_eq!(out.buf.len(), go.len(), "{name}: re-encoded length");
                 }
@@ -197,10 +158,7 @@ macro_rules! encode_errors {
             #[test]
             fn $test() {
                 let name = stringify!($test);
-                let meta = $crate::meta(name);
-                assert_eq!(meta.kind, "encode_error", "{name}: kind");
-                assert_eq!(meta.values_before_error, 0, "{name}: values before error");
-                let go = $crate::common::fixture(name);
+                let go = $crate::common::typed_fixtures::encode_error_prefix(name, 0);
                 match gobrpc::DecoderState::new().decode::<$ty>(&go) {
                     Ok(None) => {}
                     Ok(Some((v, _))) => panic!("{name}: Go's prefix decoded to {v:?}"),
@@ -217,71 +175,49 @@ macro_rules! encode_errors {
     };
 }
 
-/// `String` from a literal.
-fn s(v: &str) -> String {
-    v.to_string()
-}
-
 // ---- Rust mirrors of the Go types ----------------------------------------------------------
 
-/// Go `float64`, compared bit for bit (NaN payloads, -0).
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct F64(pub f64);
+/// Newtypes of Go's floating-point types that compare bit for bit (NaN payloads, -0), and so
+/// are also usable as map keys: `Name(inner) as Bits = |v| bits of v;`.
+macro_rules! bitwise {
+    ($($(#[$m:meta])* $name:ident($inner:ty) as $bits:ty = |$v:ident| $to_bits:expr;)*) => {$(
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub $inner);
 
-impl GobType for F64 {
-    fn build(b: &mut TypeBuilder) -> TypeRef {
-        f64::build(b)
-    }
-}
-impl PartialEq for F64 {
-    fn eq(&self, o: &Self) -> bool {
-        self.0.to_bits() == o.0.to_bits()
-    }
-}
-impl Eq for F64 {}
-impl Hash for F64 {
-    fn hash<H: Hasher>(&self, h: &mut H) {
-        self.0.to_bits().hash(h)
-    }
-}
-
-/// Go `float32`, compared bit for bit.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct F32(pub f32);
-
-impl GobType for F32 {
-    fn build(b: &mut TypeBuilder) -> TypeRef {
-        f32::build(b)
-    }
-}
-impl PartialEq for F32 {
-    fn eq(&self, o: &Self) -> bool {
-        self.0.to_bits() == o.0.to_bits()
-    }
+        impl $name {
+            fn bits(&self) -> $bits {
+                let $v = self.0;
+                $to_bits
+            }
+        }
+        impl GobType for $name {
+            fn build(b: &mut TypeBuilder) -> TypeRef {
+                <$inner>::build(b)
+            }
+        }
+        impl PartialEq for $name {
+            fn eq(&self, o: &Self) -> bool {
+                self.bits() == o.bits()
+            }
+        }
+        impl Eq for $name {}
+        impl Hash for $name {
+            fn hash<H: Hasher>(&self, h: &mut H) {
+                self.bits().hash(h)
+            }
+        }
+    )*};
 }
 
-/// Go `complex128`, compared bit for bit (and usable as a map key).
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct C128(pub Complex);
-
-impl GobType for C128 {
-    fn build(b: &mut TypeBuilder) -> TypeRef {
-        Complex::build(b)
-    }
-}
-impl PartialEq for C128 {
-    fn eq(&self, o: &Self) -> bool {
-        (self.0 .0.to_bits(), self.0 .1.to_bits()) == (o.0 .0.to_bits(), o.0 .1.to_bits())
-    }
-}
-impl Eq for C128 {}
-impl Hash for C128 {
-    fn hash<H: Hasher>(&self, h: &mut H) {
-        (self.0 .0.to_bits(), self.0 .1.to_bits()).hash(h)
-    }
+bitwise! {
+    /// Go `float64`.
+    F64(f64) as u64 = |v| v.to_bits();
+    /// Go `float32`.
+    F32(f32) as u32 = |v| v.to_bits();
+    /// Go `complex128`.
+    C128(Complex) as (u64, u64) = |v| (v.0.to_bits(), v.1.to_bits());
 }
 
 /// Go `string` holding arbitrary bytes (Go does not validate UTF-8; Rust's `String` must).
@@ -355,19 +291,6 @@ impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Entries
     }
 }
 
-/// `type Point struct { X, Y int }`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-#[gob(name = "main.Point")]
-pub struct Point {
-    pub x: i64,
-    pub y: i64,
-}
-
-pub fn pt(x: i64, y: i64) -> Point {
-    Point { x, y }
-}
-
 // ---- the cases ------------------------------------------------------------------------------
 
 #[path = "fixtures_typed_a/composite.rs"]
@@ -377,39 +300,10 @@ mod misc;
 #[path = "fixtures_typed_a/scalars.rs"]
 mod scalars;
 
-/// Every fixture of this half (see the prefixes below) has a test here, and no test names a
-/// fixture that does not exist.
+/// Every fixture of this half (`common::typed_fixtures::Half::A`) has a test here, and no
+/// test names a fixture that does not exist.
 #[test]
 fn every_fixture_of_this_half_is_covered() {
-    const OTHER_HALF: &[&str] = &[
-        "struct_",
-        "iface_",
-        "time_",
-        "big",
-        "recursive_",
-        "custom_",
-        "gobenc_",
-        "binmarshal_",
-        "textmarshaler",
-        "good_then_bad",
-    ];
-    #[derive(Deserialize)]
-    struct Entry {
-        name: String,
-        kind: String,
-        dir: String,
-    }
-    let index: Vec<Entry> = serde_json::from_slice(
-        &std::fs::read(common::fixtures_dir().join("gob").join("INDEX.json")).unwrap(),
-    )
-    .unwrap();
-    let mine: BTreeSet<&str> = index
-        .iter()
-        .filter(|e| e.dir == "gob" && (e.kind == "positive" || e.kind == "encode_error"))
-        .map(|e| e.name.as_str())
-        .filter(|n| !OTHER_HALF.iter().any(|p| n.starts_with(p)))
-        .collect();
-
     let lists: &[&[&str]] = &[
         scalars::COVERED,
         composite::COVERED,
@@ -417,15 +311,5 @@ fn every_fixture_of_this_half_is_covered() {
         misc::errors::COVERED,
         misc::NOT_EXPRESSIBLE,
     ];
-    let mut covered = BTreeSet::new();
-    for n in lists.iter().flat_map(|l| l.iter()) {
-        assert!(covered.insert(*n), "{n} covered twice");
-    }
-    let missing: Vec<_> = mine.difference(&covered).collect();
-    let unknown: Vec<_> = covered.difference(&mine).collect();
-    assert!(
-        missing.is_empty() && unknown.is_empty(),
-        "fixtures without a typed test: {missing:?}\ntests for fixtures not in INDEX.json (or of the other half): {unknown:?}"
-    );
-    assert!(covered.len() >= 130, "only {} cases", covered.len());
+    assert_half_covered(Half::A, lists, 130);
 }

@@ -13,56 +13,17 @@ mod common;
 #[path = "fixtures_typed_b/types.rs"]
 mod types;
 
+use common::streams::{assert_same_bytes, decode_stream, encode_stream, spaced};
+use common::typed_fixtures::{assert_half_covered, encode_error_prefix, meta, Half};
 use gobrpc::types::{BigInt, Complex, GoTime};
-use gobrpc::{DecoderState, EncoderState, GobType};
+use gobrpc::GobType;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_bytes::ByteBuf;
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 use types::*;
 
 // ---- harness ------------------------------------------------------------------------------
-
-fn meta(name: &str) -> common::Meta {
-    let p = common::fixtures_dir()
-        .join("gob")
-        .join(format!("{name}.json"));
-    serde_json::from_slice(&std::fs::read(&p).unwrap_or_else(|e| panic!("{name}: {e}")))
-        .unwrap_or_else(|e| panic!("{name}.json: {e}"))
-}
-
-fn spaced(b: &[u8]) -> String {
-    b.iter()
-        .map(|x| format!("{x:02x}"))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// Decodes every value of `bytes` on one stream.
-fn decode_stream<T: DeserializeOwned>(bytes: &[u8]) -> gobrpc::Result<Vec<T>> {
-    let mut st = DecoderState::new();
-    let mut rest = bytes;
-    let mut out = Vec::new();
-    while !rest.is_empty() {
-        let (v, used) = st
-            .decode::<T>(rest)?
-            .unwrap_or_else(|| panic!("incomplete value after {} values", out.len()));
-        out.push(v);
-        rest = &rest[used..];
-    }
-    Ok(out)
-}
-
-/// Encodes `values` in order on one stream.
-fn encode_stream<T: Serialize + GobType>(values: &[T]) -> gobrpc::Result<Vec<u8>> {
-    let mut st = EncoderState::new();
-    let mut out = Vec::new();
-    for v in values {
-        st.encode(v, &mut out)?;
-    }
-    Ok(out)
-}
 
 /// Values compare through `{:#?}`: exact for every type here (floats print their shortest
 /// round-trip form, so NaN == NaN, and -0.0 != 0.0), readable in a failure.
@@ -78,11 +39,7 @@ fn check_decode<T: DeserializeOwned + Debug>(name: &str, expected: &[T]) {
 
 fn check_encode<T: Serialize + GobType>(name: &str, values: &[T]) {
     let out = encode_stream(values).unwrap_or_else(|e| panic!("{name}: encode: {e}"));
-    assert_eq!(
-        spaced(&out),
-        spaced(&common::fixture(name)),
-        "{name}: re-encoded bytes (left: rust, right: go)"
-    );
+    assert_same_bytes(name, &common::fixture(name), &out);
 }
 
 /// A positive fixture: metadata, typed decode, byte-identical re-encode. With `encode_bug`
@@ -139,20 +96,8 @@ macro_rules! positive_cases {
 
 // ---- value helpers --------------------------------------------------------------------------
 
-fn pt(x: i64, y: i64) -> Point {
-    Point { x, y }
-}
-
-fn s(v: &str) -> String {
-    v.to_string()
-}
-
 fn map<K: Ord, V>(entries: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
     entries.into_iter().collect()
-}
-
-fn bytes(b: &[u8]) -> ByteBuf {
-    ByteBuf::from(b.to_vec())
 }
 
 /// Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm).
@@ -260,11 +205,6 @@ fn all_scalars_set() -> AllScalars {
         string: s("s"),
         bytes: bytes(&[0, 1]),
     }
-}
-
-/// Go's `math.NaN()`: `Float64frombits(0x7FF8000000000001)` (the bits gob sends).
-fn go_nan() -> f64 {
-    f64::from_bits(0x7FF8_0000_0000_0001)
 }
 
 // ---- positive fixtures ----------------------------------------------------------------------
@@ -585,23 +525,9 @@ fn go_inputs_that_decode_differently_encode_the_same() {
 }
 
 // ---- encode_error fixtures ------------------------------------------------------------------
-
-/// The fixture's metadata and bytes: what Go wrote before its error. Go's encoder writes
-/// type definitions before it fails on the value, so a stream with no value may still hold
-/// definitions; our `EncoderState` instead leaves its output untouched on error.
-fn encode_error_meta(name: &str, values_before: usize) -> Vec<u8> {
-    let m = meta(name);
-    assert_eq!(m.kind, "encode_error", "{name}");
-    assert_eq!(m.values_before_error, values_before, "{name}");
-    let b = common::fixture(name);
-    if values_before == 0 {
-        let rest = DecoderState::new()
-            .skip(&b)
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!(rest, None, "{name}: Go wrote no value");
-    }
-    b
-}
+//
+// `encode_error_prefix` checks what Go wrote before its error (type definitions, possibly);
+// our `EncoderState` instead leaves its output untouched on error.
 
 #[track_caller]
 fn assert_encode_err<T: Serialize + GobType>(v: &T, want: &str) {
@@ -615,7 +541,7 @@ fn assert_encode_err<T: Serialize + GobType>(v: &T, want: &str) {
 fn good_then_bad() {
     // Point{1,2} then a `chan int`: Rust has no chan type (nothing encodes as one), so only
     // the stream Go kept is checked: it is exactly Point{1,2}.
-    let b = encode_error_meta("good_then_bad", 1);
+    let b = encode_error_prefix("good_then_bad", 1);
     assert_eq!(
         dbg(&decode_stream::<Point>(&b).unwrap()),
         dbg(&vec![pt(1, 2)])
@@ -628,7 +554,7 @@ fn bigint_in_struct_byvalue() {
     // Go fails because a big.Int value field (pointer-receiver GobEncode) is unaddressable when
     // the struct is passed by value. Rust has no addressability: the same value always
     // encodes, exactly as Go encodes it by pointer (fixture bigint_in_struct).
-    encode_error_meta("bigint_in_struct_byvalue", 0);
+    encode_error_prefix("bigint_in_struct_byvalue", 0);
     check_encode("bigint_in_struct", &[big_holder(Some(255))]);
 }
 
@@ -643,7 +569,7 @@ fn iface_unregistered() {
         "iface_unregistered_map",
         "time_in_iface_unregistered",
     ] {
-        encode_error_meta(name, 0);
+        encode_error_prefix(name, 0);
     }
 }
 
@@ -651,14 +577,14 @@ fn iface_unregistered() {
 fn struct_no_exported_fields() {
     // Go: "gob: type main.NoExported has no exported fields". All-skipped serde fields are the
     // derive's unexported fields.
-    encode_error_meta("struct_no_exported_fields", 0);
+    encode_error_prefix("struct_no_exported_fields", 0);
     assert_encode_err(&NoExported { a: 1, b: 2 }, "has no exported fields");
 }
 
 #[test]
 fn textmarshaler_only() {
     // Go ignores TextMarshaler: TextOnly{v} is a struct without exported fields.
-    encode_error_meta("textmarshaler_only", 0);
+    encode_error_prefix("textmarshaler_only", 0);
     let v = TextHolder {
         t: TextOnly { v: 3 },
         n: 1,
@@ -671,7 +597,7 @@ fn textmarshaler_only() {
 fn time_offset_minus_75s() {
     // Go's MarshalBinary rejects every offset whose offset/60 (truncated) is -1, i.e.
     // -119..=-60 s, as that collides with the UTC marker.
-    encode_error_meta("time_offset_minus_75s", 0);
+    encode_error_prefix("time_offset_minus_75s", 0);
     let t = GoTime::from_unix(0, 0).with_offset(-75);
     let r = t.and_then(|t| gobrpc::to_vec(&t));
     let e = r.expect_err("offset -75s must not encode");
@@ -683,7 +609,7 @@ fn time_offset_minus_75s() {
 fn recursive_ptr_type() {
     // type Rec ***Rec: Go refuses "can't represent recursive pointer type **main.Rec".
     // Run on a thread so that a hang fails the test instead of stalling the suite.
-    encode_error_meta("recursive_ptr_type", 0);
+    encode_error_prefix("recursive_ptr_type", 0);
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let r = std::panic::catch_unwind(|| gobrpc::to_vec(&Rec(None)).map_err(|e| e.to_string()));
@@ -711,26 +637,28 @@ const OTHER_COVERED: &[&str] = &[
 
 // ---- decode type errors (Go's messages) -----------------------------------------------------
 
+/// Decoding fixture `name` into a `T` must fail with an error containing `want`.
+#[track_caller]
+fn assert_decode_err<T: DeserializeOwned + Debug>(name: &str, want: &str) {
+    match gobrpc::from_slice::<T>(&common::fixture(name)) {
+        Ok(v) => panic!("{name}: decoded {v:?}, want error containing {want:?}"),
+        Err(e) => assert!(
+            e.to_string().contains(want),
+            "{name}: error {e}, want {want:?}"
+        ),
+    }
+}
+
 #[test]
 fn point_into_struct_without_matching_fields() {
-    let e = gobrpc::from_slice::<NoMatch>(&common::fixture("struct_point_doc")).unwrap_err();
-    assert!(e.to_string().contains("no fields matched"), "{e}");
+    assert_decode_err::<NoMatch>("struct_point_doc", "no fields matched");
 }
 
 #[test]
 fn integer_out_of_range() {
     // AllScalars{Int16: -32768, Uint32: 0xffffffff} into narrower Rust fields.
-    let b = common::fixture("struct_all_scalars");
-    let e = gobrpc::from_slice::<NarrowInt>(&b).unwrap_err();
-    assert!(
-        e.to_string().contains("value for \"Int16\" out of range"),
-        "{e}"
-    );
-    let e = gobrpc::from_slice::<NarrowUint>(&b).unwrap_err();
-    assert!(
-        e.to_string().contains("value for \"Uint32\" out of range"),
-        "{e}"
-    );
+    assert_decode_err::<NarrowInt>("struct_all_scalars", r#"value for "Int16" out of range"#);
+    assert_decode_err::<NarrowUint>("struct_all_scalars", r#"value for "Uint32" out of range"#);
     // The boundary itself is in range: Int8Field{A:-128} into i8.
     assert_eq!(
         gobrpc::from_slice::<Int8Field>(&common::fixture("struct_int8_field"))
@@ -744,49 +672,14 @@ fn integer_out_of_range() {
 fn interface_name_not_in_enum() {
     // iface_int sends "int"; an enum without that name refuses it (Go: "name not registered
     // for interface").
-    let e = gobrpc::from_slice::<OnlyPointHolder>(&common::fixture("iface_int")).unwrap_err();
-    assert!(e.to_string().contains("unknown variant `int`"), "{e}");
+    assert_decode_err::<OnlyPointHolder>("iface_int", "unknown variant `int`");
 }
 
 // ---- coverage -------------------------------------------------------------------------------
 
+/// Every fixture of this set (`common::typed_fixtures::Half::B`) has a test here, and no test
+/// names a fixture that does not exist.
 #[test]
 fn every_fixture_of_this_set_is_covered() {
-    const PREFIXES: &[&str] = &[
-        "struct_",
-        "iface_",
-        "time_",
-        "big",
-        "recursive_",
-        "custom_",
-        "gobenc_",
-        "binmarshal_",
-        "textmarshaler",
-        "good_then_bad",
-    ];
-    #[derive(serde::Deserialize)]
-    struct Entry {
-        name: String,
-        dir: String,
-    }
-    let index: Vec<Entry> = serde_json::from_slice(
-        &std::fs::read(common::fixtures_dir().join("gob/INDEX.json")).unwrap(),
-    )
-    .unwrap();
-    let mut want: Vec<&str> = index
-        .iter()
-        .filter(|e| e.dir == "gob" && PREFIXES.iter().any(|p| e.name.starts_with(p)))
-        .map(|e| e.name.as_str())
-        .collect();
-    want.sort_unstable();
-    let mut have: Vec<&str> = POSITIVE_COVERED
-        .iter()
-        .chain(OTHER_COVERED)
-        .copied()
-        .collect();
-    have.sort_unstable();
-    let before = have.len();
-    have.dedup();
-    assert_eq!(before, have.len(), "a case is listed twice");
-    assert_eq!(have, want);
+    assert_half_covered(Half::B, &[POSITIVE_COVERED, OTHER_COVERED], 115);
 }

@@ -3,29 +3,16 @@
 
 mod common;
 
-use gobrpc::{Category, DecoderState, EncoderState, TypedValue};
+use common::streams::{decode_values, encode_values};
+use gobrpc::{Category, DecoderState, TypedValue};
 
+/// Every value of a stream, as `Value`s; an empty stream is an error (Go's EOF), not zero
+/// values.
 fn decode_all(bytes: &[u8]) -> gobrpc::Result<Vec<TypedValue>> {
-    let mut st = DecoderState::new();
-    let mut rest = bytes;
-    let mut out = Vec::new();
-    if rest.is_empty() {
-        return Err(gobrpc::from_slice::<()>(rest).unwrap_err());
+    if bytes.is_empty() {
+        return Err(gobrpc::from_slice::<()>(bytes).unwrap_err());
     }
-    while !rest.is_empty() {
-        match st.decode_value(rest)? {
-            Some((v, used)) => {
-                out.push(v);
-                rest = &rest[used..];
-            }
-            None => {
-                return Err(gobrpc::Error::from(std::io::Error::from(
-                    std::io::ErrorKind::UnexpectedEof,
-                )))
-            }
-        }
-    }
-    Ok(out)
+    decode_values(bytes)
 }
 
 #[test]
@@ -53,13 +40,13 @@ fn positive_fixtures_decode_and_reencode_byte_identically() {
             ));
             continue;
         }
-        let mut enc = EncoderState::new();
-        let mut out = Vec::new();
-        for v in &values {
-            if let Err(e) = enc.encode_value(v, &mut out) {
+        let out = match encode_values(&values) {
+            Ok(out) => out,
+            Err(e) => {
                 failures.push(format!("{}: encode: {e}", meta.name));
+                continue;
             }
-        }
+        };
         if meta.deterministic && out != *bytes {
             failures.push(format!(
                 "{}: re-encoded bytes differ\n  go:   {}\n  rust: {}",

@@ -2,16 +2,12 @@
 
 mod common;
 
-use common::server::GoServer;
-use gobrpc::rpc::Client;
+use common::rpc::with_client;
 use gobrpc::{TypedValue, Value};
-use std::time::Duration;
 
 #[tokio::test]
 async fn call_value_round_trip() {
-    let srv = GoServer::tcp();
-    tokio::time::timeout(Duration::from_secs(30), async {
-        let client = Client::dial(srv.tcp_addr()).await.unwrap();
+    with_client(30, |client| async move {
         // An anonymous struct{A, B int}: Go's server matches fields by name.
         let args = TypedValue::infer(Value::Struct(vec![
             ("A".into(), Value::Int(7)),
@@ -40,5 +36,4 @@ async fn call_value_round_trip() {
         assert_eq!(typed, "hello, y");
     })
     .await
-    .expect("test timed out");
 }

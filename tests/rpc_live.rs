@@ -19,9 +19,12 @@ mod shutdown;
 #[path = "rpc_live/transports.rs"]
 mod transports;
 
+use common::gotypes::{args, Point, Reply};
+use common::rpc::{connect, timed, with_client};
 use common::server::GoServer;
 use gobrpc::rpc::{self, Client};
 use gobrpc::GobType;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt::Debug;
@@ -29,28 +32,7 @@ use std::future::Future;
 use std::time::Duration;
 
 // ---- the Go server's types (go-interop/types.go, services.go) ---------------------------
-
-/// Go: `type Args struct{ A, B int }`
-#[derive(Serialize, Deserialize, GobType, Debug, Clone, PartialEq)]
-#[gob(name = "main.Args")]
-struct Args {
-    #[serde(rename = "A")]
-    a: i64,
-    #[serde(rename = "B")]
-    b: i64,
-}
-
-fn args(a: i64, b: i64) -> Args {
-    Args { a, b }
-}
-
-/// Go: `type Reply struct{ C int }`
-#[derive(Serialize, Deserialize, GobType, Debug, Clone, PartialEq)]
-#[gob(name = "main.Reply")]
-struct Reply {
-    #[serde(rename = "C")]
-    c: i64,
-}
+// (`Args`, `Reply` and `Point` are in `common::gotypes`)
 
 /// Go: `type KV struct{ Key, Value string }`
 #[derive(Serialize, GobType, Debug)]
@@ -70,16 +52,6 @@ struct Creds<'a> {
     user: &'a str,
     #[serde(rename = "Password")]
     password: &'a str,
-}
-
-/// Go: `type Point struct{ X, Y int }`
-#[derive(Serialize, Deserialize, GobType, Debug, Clone, PartialEq)]
-#[gob(name = "main.Point")]
-struct Point {
-    #[serde(rename = "X")]
-    x: i64,
-    #[serde(rename = "Y")]
-    y: i64,
 }
 
 /// Go's `interface{}` with the concrete types the server registers (`main.Point`,
@@ -111,21 +83,6 @@ struct AnyHolder {
 
 // ---- helpers -------------------------------------------------------------------------
 
-/// Runs a test body with a deadline: a hang fails the test.
-async fn timed<F: Future>(secs: u64, body: F) -> F::Output {
-    match tokio::time::timeout(Duration::from_secs(secs), body).await {
-        Ok(v) => v,
-        Err(_) => panic!("test did not finish within {secs} s (hang?)"),
-    }
-}
-
-/// A client on the server's TCP listener.
-async fn connect(srv: &GoServer) -> Client {
-    Client::dial(srv.tcp_addr())
-        .await
-        .expect("dial the Go server over TCP")
-}
-
 /// `Arith.Add(a, b)` must succeed with `a + b`: the connection works.
 async fn add(client: &Client, a: i64, b: i64) {
     let r: Reply = client
@@ -133,6 +90,40 @@ async fn add(client: &Client, a: i64, b: i64) {
         .await
         .unwrap_or_else(|e| panic!("Arith.Add({a}, {b}) failed: {e} ({e:?})"));
     assert_eq!(r.c, a + b, "Arith.Add({a}, {b})");
+}
+
+/// `method(args)` must succeed: its reply.
+async fn call_ok<A, R>(client: &Client, method: &str, args: &A) -> R
+where
+    A: Serialize + GobType + Debug + ?Sized,
+    R: DeserializeOwned + Send + 'static,
+{
+    client
+        .call(method, args)
+        .await
+        .unwrap_or_else(|e| panic!("{method}({args:?}) failed: {e} ({e:?})"))
+}
+
+/// `method(args)` must fail with the server error `want`; `R` is the reply type asked for.
+async fn call_fails<A, R>(client: &Client, method: &str, args: &A, want: &str)
+where
+    A: Serialize + GobType + Debug + ?Sized,
+    R: DeserializeOwned + Debug + Send + 'static,
+{
+    let e = server_error(client.call::<_, R>(method, args).await);
+    assert_eq!(e, want, "{method}({args:?})");
+}
+
+/// Logs the connection in (`Auth.Login` as gopher), after which `Auth.Secret` answers.
+async fn log_in(client: &Client) {
+    let creds = Creds {
+        user: "gopher",
+        password: "secret",
+    };
+    let w: String = call_ok(client, "Auth.Login", &creds).await;
+    assert_eq!(w, "welcome gopher");
+    let s: String = call_ok(client, "Auth.Secret", &0i64).await;
+    assert_eq!(s, "the cake is a lie");
 }
 
 /// The server's error text of a call that must have failed with one.
@@ -158,8 +149,7 @@ async fn smoke(client: &Client) {
     assert_eq!(hello, "hello, gopher");
     let r: Reply = client.call("Arith.Mul", &args(6, 7)).await.unwrap();
     assert_eq!(r.c, 42);
-    let e = server_error(client.call::<_, Reply>("Arith.Div", &args(1, 0)).await);
-    assert_eq!(e, "divide by zero");
+    call_fails::<_, Reply>(client, "Arith.Div", &args(1, 0), "divide by zero").await;
     let s: String = client.call("Arith.String", &args(27, 35)).await.unwrap();
     assert_eq!(s, "27+35=62");
     add(client, -1, 1).await;

@@ -9,46 +9,16 @@
 
 mod common;
 
+use common::gotypes::*;
+use common::streams::clip;
 use gobrpc::types::{BigInt, Complex, GoTime};
 use gobrpc::{EncoderState, GobType};
 use serde::Serialize;
 use serde_bytes::ByteBuf;
 use std::collections::{BTreeMap, HashMap};
 
-// ---- Go types (go-interop/types.go), mirrored ------------------------------------------
-
-/// `type Point struct { X, Y int }`
-#[derive(Serialize, GobType, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[gob(name = "main.Point")]
-#[serde(rename_all = "UPPERCASE")]
-struct Point {
-    x: i64,
-    y: i64,
-}
-
-fn pt(x: i64, y: i64) -> Point {
-    Point { x, y }
-}
-
-/// `type AB struct { A, B int }`
-#[derive(Serialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-struct AB {
-    a: i64,
-    b: i64,
-}
-
-/// `type Small struct { A int; B string }`
-#[derive(Serialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-struct Small {
-    a: i64,
-    b: String,
-}
-
-/// `type Z struct{}`
-#[derive(Serialize, GobType)]
-struct Z;
+// ---- Go types (go-interop/types.go), mirrored ----------------------------------------------
+// (the ones other tests mirror the same way are in `common::gotypes`)
 
 /// `interface{}` as the default registration group of `gointerop decode` knows it: Go's
 /// builtins plus `main.Point`, `main.Small`, `main.Z`, `main.IfaceHolder`, `time.Time`,
@@ -128,22 +98,6 @@ struct NilEmpty {
     sp: Vec<Option<Point>>,
 }
 
-/// `type Node struct { Val int; Next *Node }`
-#[derive(Serialize, GobType)]
-#[serde(rename_all = "PascalCase")]
-struct Node {
-    val: i64,
-    next: Option<Box<Node>>,
-}
-
-/// `type RS []RS`
-#[derive(Serialize, GobType)]
-struct RS(Vec<RS>);
-
-/// `type RM map[string]RM`
-#[derive(Serialize, GobType)]
-struct RM(BTreeMap<String, RM>);
-
 /// `type Tree struct { Val int; Kids []*Tree }`
 #[derive(Serialize, GobType)]
 #[serde(rename_all = "PascalCase")]
@@ -157,37 +111,6 @@ fn tree(val: i64, kids: Vec<Tree>) -> Tree {
         val,
         kids: kids.into_iter().map(|k| Some(Box::new(k))).collect(),
     }
-}
-
-/// `type MutA struct { N int; B *MutB }`
-#[derive(Serialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-struct MutA {
-    n: i64,
-    b: Option<Box<MutB>>,
-}
-
-/// `type MutB struct { S string; A *MutA }`
-#[derive(Serialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-struct MutB {
-    s: String,
-    a: Option<Box<MutA>>,
-}
-
-gobrpc::go_marshaler! {
-    /// `main.Version`: BinaryMarshaler, payload major and minor as big-endian uint16s.
-    pub struct Version = "main.Version", binary;
-}
-
-gobrpc::go_marshaler! {
-    /// `main.Temp`: GobEncoder, payload `"T:<milli>"`.
-    pub struct Temp = "main.Temp", gob;
-}
-
-gobrpc::go_marshaler! {
-    /// `netip.Addr`: BinaryMarshaler.
-    pub struct Addr = "netip.Addr", binary;
 }
 
 /// `type Kitchen struct { … }`: a field of every wire kind.
@@ -211,101 +134,11 @@ struct Kitchen {
     big: Option<BigInt>,
 }
 
-/// `type AllScalars struct { … }`
-#[derive(Serialize, GobType)]
-#[serde(rename_all = "PascalCase")]
-struct AllScalars {
-    bool: bool,
-    int: i64,
-    int8: i8,
-    int16: i16,
-    int32: i32,
-    int64: i64,
-    uint: u64,
-    uint8: u8,
-    uint16: u16,
-    uint32: u32,
-    uint64: u64,
-    uintptr: u64,
-    float32: f32,
-    float64: f64,
-    complex64: Complex,
-    complex128: Complex,
-    string: String,
-    bytes: ByteBuf,
-}
-
-/// `type BigHolder struct { V big.Int; P *big.Int }`
-#[derive(Serialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-struct BigHolder {
-    v: BigInt,
-    p: Option<BigInt>,
-}
-
-/// net/rpc's `Request` header.
-#[derive(Serialize, GobType)]
-#[gob(name = "rpc.Request")]
-#[serde(rename_all = "PascalCase")]
-struct Request {
-    service_method: String,
-    seq: u64,
-}
-
-/// net/rpc's `Response` header.
-#[derive(Serialize, GobType)]
-#[gob(name = "rpc.Response")]
-#[serde(rename_all = "PascalCase")]
-struct Response {
-    service_method: String,
-    seq: u64,
-    error: String,
-}
-
-/// `type Args struct { A, B int }`
-#[derive(Serialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-struct Args {
-    a: i64,
-    b: i64,
-}
-
-/// `type Reply struct { C int }`
-#[derive(Serialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-struct Reply {
-    c: i64,
-}
-
 /// `type Uint8Field struct { A uint8 }`
 #[derive(Serialize, GobType)]
 struct Uint8Field {
     #[serde(rename = "A")]
     a: u8,
-}
-
-/// `type Int8Field struct { A int8 }`
-#[derive(Serialize, GobType)]
-struct Int8Field {
-    #[serde(rename = "A")]
-    a: i8,
-}
-
-/// `type TimeHolder struct { T time.Time; N int }`
-#[derive(Serialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-struct TimeHolder {
-    t: GoTime,
-    n: i64,
-}
-
-/// `type TimeColl struct { S []time.Time; M map[string]time.Time; P *time.Time }`
-#[derive(Serialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-struct TimeColl {
-    s: Vec<GoTime>,
-    m: BTreeMap<String, GoTime>,
-    p: Option<GoTime>,
 }
 
 /// `interface{}` in group `ptrpoint`, where `*Point` is registered as `"*main.Point"`.
@@ -325,81 +158,9 @@ struct PtrPointHolder {
     i: PtrPointIface,
 }
 
-/// `type Inner struct { X int }`
-#[derive(Serialize, GobType)]
-struct Inner {
-    #[serde(rename = "X")]
-    x: i64,
-}
-
-/// `type Outer struct { Inner; Y int }`: the embedded field is named `Inner`.
-#[derive(Serialize, GobType)]
-#[serde(rename_all = "PascalCase")]
-struct Outer {
-    inner: Inner,
-    y: i64,
-}
-
-/// `type Ptrs struct { P *int; PP **int; S *string }`
-#[derive(Serialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-struct Ptrs {
-    p: Option<i64>,
-    pp: Option<Option<i64>>,
-    s: Option<String>,
-}
-
-/// `type L1 struct { A int; L2 L2 }` … `type L5 struct { E []int }`
-#[derive(Serialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-struct L1 {
-    a: i64,
-    l2: L2,
-}
-
-#[derive(Serialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-struct L2 {
-    b: String,
-    l3: L3,
-}
-
-#[derive(Serialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-struct L3 {
-    c: bool,
-    l4: L4,
-}
-
-#[derive(Serialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-struct L4 {
-    d: f64,
-    l5: L5,
-}
-
-#[derive(Serialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-struct L5 {
-    e: Vec<i64>,
-}
-
-/// `type Celsius float64`
-#[derive(Serialize, GobType)]
-struct Celsius(f64);
-
-/// `type IDs []int`
-#[derive(Serialize, GobType)]
-#[allow(clippy::upper_case_acronyms)]
-struct IDs(Vec<i64>);
-
 /// `type Table map[string]int`
 #[derive(Serialize, GobType)]
 struct Table(BTreeMap<String, i64>);
-
-/// `type Name string`
-#[derive(Serialize, GobType)]
-struct Name(String);
 
 /// `type SliceHolder struct { S []int; B []byte; M map[string]int }`
 #[derive(Serialize, GobType)]
@@ -408,16 +169,6 @@ struct SliceHolder {
     s: Vec<i64>,
     b: ByteBuf,
     m: HashMap<String, i64>,
-}
-
-/// `type CustomHolder struct { T Temp; V Version; P *Temp; N int }`
-#[derive(Serialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-struct CustomHolder {
-    t: Temp,
-    v: Version,
-    p: Option<Temp>,
-    n: i64,
 }
 
 /// `type IfaceSlice struct { L []interface{} }`
@@ -439,15 +190,6 @@ struct IfaceArr {
 struct IfaceMap {
     #[serde(rename = "M")]
     m: BTreeMap<String, Any>,
-}
-
-/// `type StructKeyVal struct { M map[Point]AB; L []AB; A [2]Small }`
-#[derive(Serialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-struct StructKeyVal {
-    m: BTreeMap<Point, AB>,
-    l: Vec<AB>,
-    a: [Small; 2],
 }
 
 /// `type Sizes struct { …; I8 int8; U64 uint64; F32 float32; C64 complex64 }`, some fields:
@@ -565,14 +307,6 @@ const T_MOON: &str = "time.Date(1969, time.July, 20, 20, 17, 40, 0, time.UTC)";
 
 /// Go's zero time.
 const T_ZERO: &str = "time.Date(1, time.January, 1, 0, 0, 0, 0, time.UTC)";
-
-fn s(x: &str) -> String {
-    x.to_string()
-}
-
-fn bytes(b: &[u8]) -> ByteBuf {
-    ByteBuf::from(b.to_vec())
-}
 
 /// 2^100, big-endian.
 fn two_pow_100() -> BigInt {
@@ -1300,14 +1034,7 @@ fn struct200_gov() -> String {
 }
 
 fn short(s: &str) -> String {
-    if s.len() <= 400 {
-        return s.to_string();
-    }
-    let mut end = 400;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}… ({} bytes)", &s[..end], s.len())
+    clip(s, 400)
 }
 
 /// First differing position, for readable failures on long prints.

@@ -24,6 +24,8 @@
 mod client;
 mod codec;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod header;
 mod pending;
 mod transport;

@@ -113,7 +113,10 @@ impl TypeIds {
     /// the same id when this stream has not used it, otherwise a fresh one.
     pub(crate) fn map_wire(&mut self, orig: i32) -> Result<i32> {
         if orig < TypeId::FIRST_USER.0 {
-            return Ok(orig);
+            return match TypeId(orig).builtin() {
+                Some(_) => Ok(orig),
+                None => Err(Error::encode(format!("gob: invalid type id {orig}"))),
+            };
         }
         if let Some(&(id, _)) = self.wire.get(&orig) {
             return Ok(id);
@@ -130,7 +133,9 @@ impl TypeIds {
     /// Marks the table definition `orig` sent; returns false if it already was.
     pub(crate) fn mark_wire_sent(&mut self, orig: i32) -> Result<bool> {
         let id = self.map_wire(orig)?;
-        let slot = self.wire.get_mut(&orig).expect("mapped above");
+        let Some(slot) = self.wire.get_mut(&orig) else {
+            return Ok(false); // a builtin: never defined
+        };
         if slot.1 {
             return Ok(false);
         }

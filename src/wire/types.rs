@@ -351,11 +351,13 @@ impl WireType {
     }
 }
 
+/// A type id a definition may refer to: a builtin (1–8) or a user type (64 and up). Go's
+/// encoder never refers to anything else.
 fn type_id(v: i64, bad: &dyn Fn(&str) -> Error) -> Result<TypeId> {
-    if v <= 0 || v > i32::MAX as i64 {
-        return Err(bad("invalid type id"));
+    match i32::try_from(v) {
+        Ok(id) if TypeId(id).builtin().is_some() || TypeId(id).is_user() => Ok(TypeId(id)),
+        _ => Err(bad("invalid type id")),
     }
-    Ok(TypeId(v as i32))
 }
 
 fn read_common(input: &mut Input<'_>) -> Result<CommonType> {

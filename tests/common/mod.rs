@@ -150,4 +150,10 @@ pub fn go_decode(inputs: &[(String, Vec<u8>)]) -> Vec<GoReport> {
     }
     reports
 }
+#[cfg(feature = "derive")]
+pub mod gotypes;
+#[cfg(feature = "rpc")]
+pub mod rpc;
 pub mod server;
+pub mod streams;
+pub mod typed_fixtures;

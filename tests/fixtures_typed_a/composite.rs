@@ -1,15 +1,16 @@
 //! Arrays, slices and maps (`go-interop/cases_composite.go`).
 
-use super::{pt, s, Entries, Point, C128, F64};
+use super::{Entries, C128, F64};
+use crate::common::gotypes::{self, pt, s, Point};
 use gobrpc::types::Complex;
 use gobrpc::GobType;
 use serde::{Deserialize, Serialize};
 use serde_bytes::ByteBuf;
 use std::collections::HashMap;
 
-/// Go's `math.NaN()` (0x7FF8000000000001).
+/// Go's `math.NaN()`, compared bit for bit.
 fn go_nan() -> F64 {
-    F64(f64::from_bits(0x7FF8_0000_0000_0001))
+    F64(gotypes::go_nan())
 }
 
 /// Go `interface{}` as these maps fill it.

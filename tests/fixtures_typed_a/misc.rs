@@ -1,15 +1,12 @@
 //! netip, net/rpc headers and bodies, multi-value streams, `[]any` of `Z{}`, and the
 //! encode-error cases (`go-interop/cases_marshal.go`, `cases_structs.go`, `cases_iface.go`).
 
-use super::{pt, s, Point};
+use crate::common::gotypes::{
+    pt, s, Addr, Args, Point, Reply, Request, Response, RpcRequest, AB, Z,
+};
 use gobrpc::types::GoTime;
 use gobrpc::GobType;
 use serde::{Deserialize, Serialize};
-
-gobrpc::go_marshaler! {
-    /// `netip.Addr` (BinaryMarshaler: 4 or 16 address bytes, then the zone; empty when zero).
-    pub struct Addr = "netip.Addr", binary;
-}
 
 /// `type NetipHolder struct { A netip.Addr; N int }`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
@@ -19,65 +16,6 @@ struct NetipHolder {
     a: Addr,
     n: i64,
 }
-
-/// `type rpcRequest struct { ServiceMethod string; Seq uint64 }`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-#[serde(rename_all = "PascalCase")]
-#[gob(name = "main.rpcRequest")]
-struct RpcRequest {
-    service_method: String,
-    seq: u64,
-}
-
-/// net/rpc's `Request { ServiceMethod string; Seq uint64; next *Request }`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-#[serde(rename_all = "PascalCase")]
-#[gob(name = "rpc.Request")]
-struct Request {
-    service_method: String,
-    seq: u64,
-}
-
-/// net/rpc's `Response { ServiceMethod string; Seq uint64; Error string; next *Response }`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-#[serde(rename_all = "PascalCase")]
-#[gob(name = "rpc.Response")]
-struct Response {
-    service_method: String,
-    seq: u64,
-    error: String,
-}
-
-/// `type Args struct { A, B int }`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-#[gob(name = "main.Args")]
-struct Args {
-    a: i64,
-    b: i64,
-}
-
-/// `type Reply struct { C int }`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-#[gob(name = "main.Reply")]
-struct Reply {
-    #[serde(rename = "C")]
-    c: i64,
-}
-
-/// `type AB struct { A, B int }`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-#[gob(name = "main.AB")]
-struct AB {
-    a: i64,
-    b: i64,
-}
-
-/// `type Z struct{}`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-#[gob(name = "main.Z")]
-struct Z;
 
 /// `interface{}` holding `Z` (registered as "main.Z").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
@@ -159,7 +97,7 @@ cases! {
 
 /// Encode errors of values Rust can express.
 pub(crate) mod errors {
-    use super::super::Point;
+    use crate::common::gotypes::Point;
     use gobrpc::GobType;
     use serde::{Deserialize, Serialize};
     use std::collections::HashMap;
@@ -199,12 +137,8 @@ pub(crate) const NOT_EXPRESSIBLE: &[&str] = &["chan_top", "func_top"];
 
 /// Go wrote nothing before failing: the bytes hold no value, and decoding them is not an error.
 fn go_prefix_is_empty(name: &str) {
-    let meta = crate::meta(name);
-    assert_eq!(meta.kind, "encode_error");
-    assert_eq!(meta.values_before_error, 0);
-    let go = crate::common::fixture(name);
+    let go = crate::common::typed_fixtures::encode_error_prefix(name, 0);
     assert!(go.is_empty(), "{name}: {}", hex::encode(&go));
-    assert!(matches!(gobrpc::DecoderState::new().skip(&go), Ok(None)));
 }
 
 // A Go `chan int` has no Rust/serde counterpart (gob cannot send channels).

@@ -1,49 +1,23 @@
 //! Top-level scalars, floats, complex numbers, strings, byte slices and named types
 //! (`go-interop/cases_scalars.go`).
 
-use super::{s, GoStr, C128, F32, F64};
+use super::{GoStr, C128, F32, F64};
+use crate::common::gotypes::{bytes, go_nan, s, BytesT, Celsius, IDs, Name};
 use gobrpc::types::Complex;
 use gobrpc::GobType;
 use serde::{Deserialize, Serialize};
 use serde_bytes::ByteBuf;
 use std::collections::HashMap;
 
-/// Go's `math.NaN()`.
-const GO_NAN: u64 = 0x7FF8_0000_0000_0001;
-
-/// `type Celsius float64`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-#[gob(name = "main.Celsius")]
-struct Celsius(f64);
-
-/// `type Name string`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-#[gob(name = "main.Name")]
-struct Name(String);
-
-/// `type IDs []int`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-#[gob(name = "main.IDs")]
-struct IDs(Vec<i64>);
-
 /// `type Table map[string]int`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
 #[gob(name = "main.Table")]
 struct Table(HashMap<String, i64>);
 
-/// `type BytesT []byte`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-#[gob(name = "main.BytesT")]
-struct BytesT(ByteBuf);
-
 /// `net.IP` (`type IP []byte` in package net)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
 #[gob(name = "net.IP")]
 struct IP(ByteBuf);
-
-fn bytes(b: &[u8]) -> ByteBuf {
-    ByteBuf::from(b.to_vec())
-}
 
 fn table(kv: &[(&str, i64)]) -> Table {
     Table(kv.iter().map(|&(k, v)| (s(k), v)).collect())
@@ -83,7 +57,7 @@ cases! {
     float_17: det [f64 => 17.0];
     float_0: det [F64 => F64(0.0)];
     float_negzero: det [F64 => F64(-0.0)];
-    float_nan: det [F64 => F64(f64::from_bits(GO_NAN))];
+    float_nan: det [F64 => F64(go_nan())];
     float_inf: det [f64 => f64::INFINITY];
     float_neginf: det [f64 => f64::NEG_INFINITY];
     float_pi: det [f64 => std::f64::consts::PI];
@@ -103,7 +77,7 @@ cases! {
     float32_nan: det [F32 => F32(f32::from_bits(0x7FC0_0000))];
     float32_inf: det [f32 => f32::INFINITY];
 
-    complex128_nan_inf: det [C128 => C128(Complex(f64::from_bits(GO_NAN), f64::INFINITY))];
+    complex128_nan_inf: det [C128 => C128(Complex(go_nan(), f64::INFINITY))];
 
     complex128_neg: det [Complex => Complex(-1.5, -0.25)];
 

@@ -1,9 +1,11 @@
-//! Rust mirrors of the Go types in `go-interop/types.go` used by `fixtures_typed_b`.
+//! Rust mirrors of the Go types in `go-interop/types.go` used by `fixtures_typed_b`: the ones
+//! only these tests use, and (re-exported) the shared ones of `common::gotypes`.
 //!
 //! Rust type names equal the Go names, so the derive's default Go name `main.<Ident>` is
 //! Go's; Go field names come from serde renames. Go's unexported fields and chan/func fields
 //! are `#[serde(skip)]` or absent.
 
+pub use crate::common::gotypes::*;
 use gobrpc::schema::{GoField, GoKind, TypeBuilder, TypeRef};
 use gobrpc::types::{BigInt, Complex, GoTime};
 use gobrpc::wire::MarshalerKind;
@@ -16,57 +18,10 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::OnceLock;
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-pub struct Point {
-    pub x: i64,
-    pub y: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-pub struct AB {
-    pub a: i64,
-    pub b: i64,
-}
-
-/// `struct { A int; B int }`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-#[gob(name = "")]
-#[serde(rename_all = "UPPERCASE")]
-pub struct AnonAB {
-    pub a: i64,
-    pub b: i64,
-}
-
-/// `type Unexp struct { A int; b int; C string }`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-pub struct Unexp {
-    pub a: i64,
-    #[serde(skip)]
-    pub b: i64,
-    pub c: String,
-}
-
 /// `type UnexpEmb struct { inner; Y int }`: the unexported embedded struct is not sent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
 pub struct UnexpEmb {
     #[serde(rename = "Y")]
-    pub y: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-pub struct Inner {
-    #[serde(rename = "X")]
-    pub x: i64,
-}
-
-/// `type Outer struct { Inner; Y int }`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-#[serde(rename_all = "PascalCase")]
-pub struct Outer {
-    pub inner: Inner,
     pub y: i64,
 }
 
@@ -76,29 +31,6 @@ pub struct Outer {
 pub struct OuterPtr {
     pub inner: Option<Inner>,
     pub y: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-pub struct WithNested {
-    pub s: Inner,
-    pub n: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-pub struct WithNestedPtr {
-    pub s: Option<Inner>,
-    pub n: i64,
-}
-
-/// `type Ptrs struct { P *int; PP **int; S *string }`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-pub struct Ptrs {
-    pub p: Option<i64>,
-    pub pp: Option<Option<i64>>,
-    pub s: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
@@ -123,18 +55,6 @@ pub struct Floats {
     pub f: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-pub struct Float32Field {
-    #[serde(rename = "F")]
-    pub f: f32,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-pub struct Int8Field {
-    #[serde(rename = "A")]
-    pub a: i8,
-}
-
 /// `type ChanFunc struct { A int; C chan int; F func(); P *chan int }`: only A is on the wire.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
 pub struct ChanFunc {
@@ -152,86 +72,9 @@ pub struct SliceHolder {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-pub struct ArrHolder {
-    pub z: [i64; 0],
-    pub a: [i64; 2],
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
 pub struct ByteArr {
     #[serde(rename = "A")]
     pub a: [u8; 3],
-}
-
-/// `type Uni struct { Ä int; ä int }`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-pub struct Uni {
-    #[serde(rename = "Ä")]
-    pub upper: i64,
-    #[serde(skip)]
-    pub lower: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-#[serde(rename_all = "PascalCase")]
-pub struct L1 {
-    pub a: i64,
-    #[serde(rename = "L2")]
-    pub l2: L2,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-#[serde(rename_all = "PascalCase")]
-pub struct L2 {
-    pub b: String,
-    #[serde(rename = "L3")]
-    pub l3: L3,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-#[serde(rename_all = "PascalCase")]
-pub struct L3 {
-    pub c: bool,
-    #[serde(rename = "L4")]
-    pub l4: L4,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-#[serde(rename_all = "PascalCase")]
-pub struct L4 {
-    pub d: f64,
-    #[serde(rename = "L5")]
-    pub l5: L5,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-pub struct L5 {
-    #[serde(rename = "E")]
-    pub e: Vec<i64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, GobType)]
-#[serde(rename_all = "PascalCase")]
-pub struct AllScalars {
-    pub bool: bool,
-    pub int: i64,
-    pub int8: i8,
-    pub int16: i16,
-    pub int32: i32,
-    pub int64: i64,
-    pub uint: u64,
-    pub uint8: u8,
-    pub uint16: u16,
-    pub uint32: u32,
-    pub uint64: u64,
-    pub uintptr: u64,
-    pub float32: f32,
-    pub float64: f64,
-    pub complex64: Complex,
-    pub complex128: Complex,
-    pub string: String,
-    pub bytes: ByteBuf,
 }
 
 /// `type PointYX struct { Y, X int }`
@@ -263,10 +106,6 @@ pub struct NilEmpty {
     pub sp: Vec<Option<Point>>,
 }
 
-/// `type BytesT []byte`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-pub struct BytesT(pub ByteBuf);
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
 #[serde(rename_all = "UPPERCASE")]
 pub struct BytesKinds {
@@ -277,38 +116,7 @@ pub struct BytesKinds {
     pub i: Vec<i8>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-pub struct Small {
-    pub a: i64,
-    pub b: String,
-}
-
-/// `type StructKeyVal struct { M map[Point]AB; L []AB; A [2]Small }`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-pub struct StructKeyVal {
-    pub m: BTreeMap<Point, AB>,
-    pub l: Vec<AB>,
-    pub a: [Small; 2],
-}
-
 // ---- recursive ----
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-#[serde(rename_all = "PascalCase")]
-pub struct Node {
-    pub val: i64,
-    pub next: Option<Box<Node>>,
-}
-
-/// `type RS []RS`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-pub struct RS(pub Vec<RS>);
-
-/// `type RM map[string]RM`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-pub struct RM(pub BTreeMap<String, RM>);
 
 /// `type Tree struct { Val int; Kids []*Tree }`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
@@ -316,20 +124,6 @@ pub struct RM(pub BTreeMap<String, RM>);
 pub struct Tree {
     pub val: i64,
     pub kids: Vec<Option<Tree>>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-pub struct MutA {
-    pub n: i64,
-    pub b: Option<Box<MutB>>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-pub struct MutB {
-    pub s: String,
-    pub a: Option<Box<MutA>>,
 }
 
 /// `type Rec ***Rec`
@@ -469,13 +263,6 @@ go_scalar! {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-pub struct Z;
-
-/// `type Celsius float64`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-pub struct Celsius(pub f64);
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
 pub struct IfaceHolder {
     #[serde(rename = "I")]
     pub i: Any,
@@ -517,30 +304,6 @@ pub struct IfaceSlice {
 
 // ---- time, big, custom marshalers ----
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-pub struct TimeHolder {
-    pub t: GoTime,
-    pub n: i64,
-}
-
-/// `type TimeColl struct { S []time.Time; M map[string]time.Time; P *time.Time }`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-pub struct TimeColl {
-    pub s: Vec<GoTime>,
-    pub m: BTreeMap<String, GoTime>,
-    pub p: Option<GoTime>,
-}
-
-/// `type BigHolder struct { V big.Int; P *big.Int }`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-pub struct BigHolder {
-    pub v: BigInt,
-    pub p: Option<BigInt>,
-}
-
 /// `math/big` types with a pointer-receiver `GobEncode`, as opaque payloads (like `BigInt`,
 /// which is `ptr_receiver: true`; `go_marshaler!` only makes value-receiver types).
 macro_rules! ptr_marshaler {
@@ -566,25 +329,8 @@ ptr_marshaler! {
 }
 
 gobrpc::go_marshaler! {
-    /// `Temp` (GobEncoder, value receiver): payload "T:<milli>".
-    pub struct Temp = "main.Temp", gob;
-}
-gobrpc::go_marshaler! {
-    /// `Version` (BinaryMarshaler): 4 bytes, major and minor big-endian.
-    pub struct Version = "main.Version", binary;
-}
-gobrpc::go_marshaler! {
     /// `Both` (GobEncoder wins over BinaryMarshaler): payload "gob<n>".
     pub struct Both = "main.Both", gob;
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, GobType)]
-#[serde(rename_all = "UPPERCASE")]
-pub struct CustomHolder {
-    pub t: Temp,
-    pub v: Version,
-    pub p: Option<Temp>,
-    pub n: i64,
 }
 
 // ---- encode-error shapes ----

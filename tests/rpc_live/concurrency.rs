@@ -12,9 +12,7 @@ use std::collections::{HashMap, HashSet};
 /// 1,000 `go` handles in flight at once, awaited together: each reply is its own call's.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_1000_go_join_all() {
-    timed(30, async {
-        let srv = GoServer::tcp();
-        let client = connect(&srv).await;
+    with_client(30, |client| async move {
         let mut rng = StdRng::seed_from_u64(1000);
         let mut seqs = HashSet::new();
         let mut want = Vec::new();
@@ -40,9 +38,7 @@ async fn concurrent_1000_go_join_all() {
 /// 1,000 tasks sharing clones of one client.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_1000_tasks_cloned_client() {
-    timed(30, async {
-        let srv = GoServer::tcp();
-        let client = connect(&srv).await;
+    with_client(30, |client| async move {
         let mut rng = StdRng::seed_from_u64(2000);
         let tasks: Vec<_> = (0..1000i64)
             .map(|i| {
@@ -71,9 +67,7 @@ async fn concurrent_1000_tasks_cloned_client() {
 /// completions, each seq once, each with its own reply.
 #[tokio::test]
 async fn go_done_fan_in_100() {
-    timed(20, async {
-        let srv = GoServer::tcp();
-        let client = connect(&srv).await;
+    with_client(20, |client| async move {
         let mut rng = StdRng::seed_from_u64(100);
         let (done, mut completions) = done_channel::<Reply>();
         let mut want: HashMap<u64, (&str, i64)> = HashMap::new();
@@ -178,9 +172,7 @@ async fn churn(client: Client, seed: u64, n: i64) -> HashMap<Outcome, usize> {
 /// sync (late replies are read and discarded), nothing is left pending, and it still works.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancel_and_timeout_10000() {
-    timed(60, async {
-        let srv = GoServer::tcp();
-        let client = connect(&srv).await;
+    with_client(60, |client| async move {
         let workers: Vec<_> = (1..=4u64)
             .map(|seed| tokio::spawn(churn(client.clone(), seed, 2500)))
             .collect();

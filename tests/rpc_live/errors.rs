@@ -3,59 +3,50 @@
 
 use super::*;
 
+/// Calls whose arguments are an `Args`, with the server's exact error text.
+const WITH_ARGS: &[(&str, &str)] = &[
+    ("Nope.Add", "rpc: can't find service Nope.Add"),
+    ("Arith.Nope", "rpc: can't find method Arith.Nope"),
+    ("NoDot", "rpc: service/method request ill-formed: NoDot"),
+    ("", "rpc: service/method request ill-formed: "),
+    // Split at the last dot: the service is "net.rpc.Arith".
+    (
+        "net.rpc.Arith.Add",
+        "rpc: can't find service net.rpc.Arith.Add",
+    ),
+];
+
+/// `method(args)` must fail with the server error `want`; then the connection still works.
+async fn fails_then_works<A>(client: &Client, method: &str, args: &A, want: &str, next: (i64, i64))
+where
+    A: Serialize + GobType + Debug + ?Sized,
+{
+    call_fails::<_, Reply>(client, method, args, want).await;
+    add(client, next.0, next.1).await;
+}
+
 #[tokio::test]
 async fn server_error_strings() {
-    timed(20, async {
-        let srv = GoServer::tcp();
-        let client = connect(&srv).await;
+    with_client(20, |client| async move {
         let a = args(1, 2);
         for round in 0..2 {
-            let e = server_error(client.call::<_, Reply>("Nope.Add", &a).await);
-            assert_eq!(e, "rpc: can't find service Nope.Add");
-            add(&client, round, 1).await;
-
-            let e = server_error(client.call::<_, Reply>("Arith.Nope", &a).await);
-            assert_eq!(e, "rpc: can't find method Arith.Nope");
-            add(&client, round, 2).await;
-
-            let e = server_error(client.call::<_, Reply>("NoDot", &a).await);
-            assert_eq!(e, "rpc: service/method request ill-formed: NoDot");
-            add(&client, round, 3).await;
-
-            let e = server_error(client.call::<_, Reply>("", &a).await);
-            assert_eq!(e, "rpc: service/method request ill-formed: ");
-            add(&client, round, 4).await;
-
-            // Split at the last dot: the service is "net.rpc.Arith".
-            let e = server_error(client.call::<_, Reply>("net.rpc.Arith.Add", &a).await);
-            assert_eq!(e, "rpc: can't find service net.rpc.Arith.Add");
-            add(&client, round, 5).await;
+            for (k, (method, want)) in (1..).zip(WITH_ARGS) {
+                fails_then_works(&client, method, &a, want, (round, k)).await;
+            }
 
             // A struct with no field in common with Args (Go's text, from the spec).
-            let e = server_error(client.call::<_, Reply>("Arith.Add", &Reply { c: 5 }).await);
-            assert_eq!(
-                e,
-                "gob: type mismatch: no fields matched compiling decoder for Args"
-            );
-            add(&client, round, 6).await;
+            let want = "gob: type mismatch: no fields matched compiling decoder for Args";
+            fails_then_works(&client, "Arith.Add", &Reply { c: 5 }, want, (round, 6)).await;
 
             // A string where Args is expected (text observed from a Go client against the
             // same server: `c.Call("Arith.Add", "x", &reply)`).
-            let e = server_error(client.call::<_, Reply>("Arith.Add", "x").await);
-            assert_eq!(
-                e,
-                "gob: type mismatch in decoder: want struct type main.Args; got non-struct"
-            );
-            add(&client, round, 7).await;
+            let want = "gob: type mismatch in decoder: want struct type main.Args; got non-struct";
+            fails_then_works(&client, "Arith.Add", "x", want, (round, 7)).await;
 
             // An unknown method with arguments of a type the server has not seen yet.
-            let e = server_error(
-                client
-                    .call::<_, Reply>("Arith.Nope2", &Point { x: 1, y: 1 })
-                    .await,
-            );
-            assert_eq!(e, "rpc: can't find method Arith.Nope2");
-            add(&client, round, 8).await;
+            let p = Point { x: 1, y: 1 };
+            let want = "rpc: can't find method Arith.Nope2";
+            fails_then_works(&client, "Arith.Nope2", &p, want, (round, 8)).await;
         }
         assert_eq!(client.pending(), 0);
         assert!(!client.is_shut_down());

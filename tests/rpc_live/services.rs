@@ -7,37 +7,31 @@ use std::collections::HashMap;
 
 #[tokio::test]
 async fn hello_service() {
-    timed(20, async {
-        let srv = GoServer::tcp();
-        let client = connect(&srv).await;
-        let s: String = client.call("HelloService.Hello", "gopher").await.unwrap();
-        assert_eq!(s, "hello, gopher");
-        let s: String = client.call("HelloService.Hello", "").await.unwrap();
-        assert_eq!(s, "hello, ");
-        let name = String::from("héllo, 世界");
-        let s: String = client.call("HelloService.Hello", &name).await.unwrap();
-        assert_eq!(s, "hello, héllo, 世界");
+    with_client(20, |client| async move {
+        for name in ["gopher", "", "héllo, 世界"] {
+            let s: String = call_ok(&client, "HelloService.Hello", name).await;
+            assert_eq!(s, format!("hello, {name}"));
+        }
     })
     .await
 }
 
 #[tokio::test]
 async fn arith() {
-    timed(20, async {
-        let srv = GoServer::tcp();
-        let client = connect(&srv).await;
-        add(&client, 7, 8).await;
-        add(&client, 0, 0).await;
-        add(&client, i64::MIN + 1, -1).await;
-        let r: Reply = client.call("Arith.Mul", &args(-3, 5)).await.unwrap();
-        assert_eq!(r.c, -15);
-        let r: Reply = client.call("Arith.Div", &args(17, 5)).await.unwrap();
-        assert_eq!(r.c, 3);
-        // Go's integer division truncates toward zero.
-        let r: Reply = client.call("Arith.Div", &args(-7, 2)).await.unwrap();
-        assert_eq!(r.c, -3);
-        let e = server_error(client.call::<_, Reply>("Arith.Div", &args(1, 0)).await);
-        assert_eq!(e, "divide by zero");
+    with_client(20, |client| async move {
+        for (a, b) in [(7, 8), (0, 0), (i64::MIN + 1, -1)] {
+            add(&client, a, b).await;
+        }
+        for (method, a, b, want) in [
+            ("Arith.Mul", -3, 5, -15),
+            ("Arith.Div", 17, 5, 3),
+            // Go's integer division truncates toward zero.
+            ("Arith.Div", -7, 2, -3),
+        ] {
+            let r: Reply = call_ok(&client, method, &args(a, b)).await;
+            assert_eq!(r.c, want, "{method}({a}, {b})");
+        }
+        call_fails::<_, Reply>(&client, "Arith.Div", &args(1, 0), "divide by zero").await;
         let s: String = client.call("Arith.String", &args(27, 35)).await.unwrap();
         assert_eq!(s, "27+35=62");
         let r: Reply = client.call("Arith.Scan", "12345").await.unwrap();
@@ -45,8 +39,7 @@ async fn arith() {
         // fmt.Sscan's own error comes back verbatim (whatever its text, it is a server error).
         let e = server_error(client.call::<_, Reply>("Arith.Scan", "twelve").await);
         assert!(!e.is_empty());
-        let e = server_error(client.call::<_, Reply>("Arith.Error", &args(1, 2)).await);
-        assert_eq!(e, "ERROR");
+        call_fails::<_, Reply>(&client, "Arith.Error", &args(1, 2), "ERROR").await;
         add(&client, 1, 2).await;
     })
     .await
@@ -56,17 +49,13 @@ async fn arith() {
 /// the client registers it once and decodes later error bodies with it.
 #[tokio::test]
 async fn div_error_twice_then_success() {
-    timed(20, async {
-        let srv = GoServer::tcp();
-        let client = connect(&srv).await;
+    with_client(20, |client| async move {
         for _ in 0..2 {
-            let e = server_error(client.call::<_, Reply>("Arith.Div", &args(1, 0)).await);
-            assert_eq!(e, "divide by zero");
+            call_fails::<_, Reply>(&client, "Arith.Div", &args(1, 0), "divide by zero").await;
         }
         let r: Reply = client.call("Arith.Div", &args(10, 2)).await.unwrap();
         assert_eq!(r.c, 5);
-        let e = server_error(client.call::<_, Reply>("Arith.Error", &args(0, 0)).await);
-        assert_eq!(e, "ERROR");
+        call_fails::<_, Reply>(&client, "Arith.Error", &args(0, 0), "ERROR").await;
         add(&client, 20, 22).await;
     })
     .await
@@ -74,33 +63,19 @@ async fn div_error_twice_then_success() {
 
 #[tokio::test]
 async fn builtin_types() {
-    timed(20, async {
-        let srv = GoServer::tcp();
-        let client = connect(&srv).await;
-        let m: HashMap<i64, i64> = client.call("BuiltinTypes.Map", &args(3, 4)).await.unwrap();
-        assert_eq!(m, HashMap::from([(3, 4)]));
-        let m: HashMap<i64, i64> = client.call("BuiltinTypes.Map", &args(0, 0)).await.unwrap();
-        assert_eq!(m, HashMap::from([(0, 0)]));
-        let v: Vec<i64> = client
-            .call("BuiltinTypes.Slice", &args(3, 4))
-            .await
-            .unwrap();
-        assert_eq!(v, [3, 4]);
-        let v: Vec<i64> = client
-            .call("BuiltinTypes.Slice", &args(0, -9))
-            .await
-            .unwrap();
-        assert_eq!(v, [0, -9]);
-        let a: [i64; 2] = client
-            .call("BuiltinTypes.Array", &args(3, 4))
-            .await
-            .unwrap();
-        assert_eq!(a, [3, 4]);
-        let a: [i64; 2] = client
-            .call("BuiltinTypes.Array", &args(0, 0))
-            .await
-            .unwrap();
-        assert_eq!(a, [0, 0]);
+    with_client(20, |client| async move {
+        for (a, b) in [(3, 4), (0, 0)] {
+            let m: HashMap<i64, i64> = call_ok(&client, "BuiltinTypes.Map", &args(a, b)).await;
+            assert_eq!(m, HashMap::from([(a, b)]), "BuiltinTypes.Map({a}, {b})");
+        }
+        for (a, b) in [(3, 4), (0, -9)] {
+            let v: Vec<i64> = call_ok(&client, "BuiltinTypes.Slice", &args(a, b)).await;
+            assert_eq!(v, [a, b], "BuiltinTypes.Slice({a}, {b})");
+        }
+        for (a, b) in [(3, 4), (0, 0)] {
+            let v: [i64; 2] = call_ok(&client, "BuiltinTypes.Array", &args(a, b)).await;
+            assert_eq!(v, [a, b], "BuiltinTypes.Array({a}, {b})");
+        }
         add(&client, 1, 1).await;
     })
     .await
@@ -111,38 +86,23 @@ async fn kv_get_set() {
     timed(20, async {
         let srv = GoServer::tcp();
         let client = connect(&srv).await;
-        let e = server_error(
-            client
-                .call::<_, String>("KVStoreService.Get", "missing")
-                .await,
-        );
-        assert_eq!(e, "key not found: missing");
-        let kv = KV {
-            key: "k",
-            value: "v1",
-        };
-        client
-            .call::<_, ()>("KVStoreService.Set", &kv)
-            .await
-            .unwrap();
-        let v: String = client.call("KVStoreService.Get", "k").await.unwrap();
-        assert_eq!(v, "v1");
-        let kv = KV {
-            key: "k",
-            value: "",
-        };
-        client
-            .call::<_, ()>("KVStoreService.Set", &kv)
-            .await
-            .unwrap();
-        let v: String = client.call("KVStoreService.Get", "k").await.unwrap();
-        assert_eq!(v, "");
+        call_fails::<_, String>(
+            &client,
+            "KVStoreService.Get",
+            "missing",
+            "key not found: missing",
+        )
+        .await;
+        for value in ["v1", ""] {
+            call_ok::<_, ()>(&client, "KVStoreService.Set", &KV { key: "k", value }).await;
+            let v: String = call_ok(&client, "KVStoreService.Get", "k").await;
+            assert_eq!(v, value);
+        }
         // The store is per process: another connection sees it.
         let other = connect(&srv).await;
         let v: String = other.call("KVStoreService.Get", "k").await.unwrap();
         assert_eq!(v, "");
-        let e = server_error(other.call::<_, String>("KVStoreService.Get", "").await);
-        assert_eq!(e, "key not found: ");
+        call_fails::<_, String>(&other, "KVStoreService.Get", "", "key not found: ").await;
     })
     .await
 }
@@ -150,9 +110,7 @@ async fn kv_get_set() {
 /// A long-poll Watch does not block other calls on the same connection.
 #[tokio::test]
 async fn kv_watch_long_poll() {
-    timed(20, async {
-        let srv = GoServer::tcp();
-        let client = connect(&srv).await;
+    with_client(20, |client| async move {
         let watch = client.go::<_, String>("KVStoreService.Watch", &10i64);
         assert!(watch.seq().is_some());
         let setter = client.clone();
@@ -177,12 +135,7 @@ async fn kv_watch_long_poll() {
         set.await.unwrap();
         let v: String = client.call("KVStoreService.Get", "color").await.unwrap();
         assert_eq!(v, "blue");
-        let e = server_error(
-            client
-                .call::<_, String>("KVStoreService.Watch", &0i64)
-                .await,
-        );
-        assert_eq!(e, "watch timeout");
+        call_fails::<_, String>(&client, "KVStoreService.Watch", &0i64, "watch timeout").await;
         assert_eq!(client.pending(), 0);
     })
     .await
@@ -195,33 +148,21 @@ async fn auth_per_connection() {
         let srv = GoServer::tcp();
         let c1 = connect(&srv).await;
         let c2 = connect(&srv).await;
-        let e = server_error(c1.call::<_, String>("Auth.Secret", &0i64).await);
-        assert_eq!(e, "not logged in");
-        let good = Creds {
-            user: "gopher",
-            password: "secret",
-        };
+        call_fails::<_, String>(&c1, "Auth.Secret", &0i64, "not logged in").await;
+        log_in(&c1).await;
         let bad = Creds {
             user: "gopher",
             password: "hunter2",
         };
-        let w: String = c1.call("Auth.Login", &good).await.unwrap();
-        assert_eq!(w, "welcome gopher");
-        let s: String = c1.call("Auth.Secret", &0i64).await.unwrap();
-        assert_eq!(s, "the cake is a lie");
         let who: String = c1.call("Auth.Whoami", &0i64).await.unwrap();
         assert_eq!(who, "gopher");
 
-        let e = server_error(c2.call::<_, String>("Auth.Secret", &0i64).await);
-        assert_eq!(e, "not logged in");
-        let e = server_error(c2.call::<_, String>("Auth.Login", &bad).await);
-        assert_eq!(e, "invalid credentials");
-        let e = server_error(c2.call::<_, String>("Auth.Whoami", &0i64).await);
-        assert_eq!(e, "not logged in");
+        call_fails::<_, String>(&c2, "Auth.Secret", &0i64, "not logged in").await;
+        call_fails::<_, String>(&c2, "Auth.Login", &bad, "invalid credentials").await;
+        call_fails::<_, String>(&c2, "Auth.Whoami", &0i64, "not logged in").await;
 
         // A failed login does not log out the connection that is logged in.
-        let e = server_error(c1.call::<_, String>("Auth.Login", &bad).await);
-        assert_eq!(e, "invalid credentials");
+        call_fails::<_, String>(&c1, "Auth.Login", &bad, "invalid credentials").await;
         let s: String = c1.call("Auth.Secret", &0i64).await.unwrap();
         assert_eq!(s, "the cake is a lie");
     })
@@ -230,9 +171,7 @@ async fn auth_per_connection() {
 
 #[tokio::test]
 async fn echo_time() {
-    timed(20, async {
-        let srv = GoServer::tcp();
-        let client = connect(&srv).await;
+    with_client(20, |client| async move {
         let base = GoTime::from_unix(1_257_890_400, 123_456_789);
         let times = [
             GoTime::from_unix(1_257_890_400, 0)
@@ -306,9 +245,7 @@ async fn echo_bytes_64mib() {
 
 #[tokio::test]
 async fn echo_any() {
-    timed(20, async {
-        let srv = GoServer::tcp();
-        let client = connect(&srv).await;
+    with_client(20, |client| async move {
         let p = |x, y| Any::Point(Point { x, y });
         let s = |v: &str| Any::Str(v.to_string());
         let map = |kv: Vec<(&str, Any)>| {
@@ -350,9 +287,7 @@ async fn echo_any() {
 
 #[tokio::test]
 async fn echo_nested() {
-    timed(20, async {
-        let srv = GoServer::tcp();
-        let client = connect(&srv).await;
+    with_client(20, |client| async move {
         type Nested = HashMap<String, HashMap<String, Vec<i64>>>;
         let mut m: Nested = HashMap::new();
         for i in 0..20i64 {
@@ -371,9 +306,7 @@ async fn echo_nested() {
 
 #[tokio::test]
 async fn echo_big() {
-    timed(20, async {
-        let srv = GoServer::tcp();
-        let client = connect(&srv).await;
+    with_client(20, |client| async move {
         let huge: Vec<u8> = (0..400u32).map(|i| (i * 37 + 11) as u8).collect();
         let cases = [
             BigInt::from_be_bytes(false, &huge),
@@ -402,9 +335,7 @@ async fn echo_big() {
 
 #[tokio::test]
 async fn echo_point() {
-    timed(20, async {
-        let srv = GoServer::tcp();
-        let client = connect(&srv).await;
+    with_client(20, |client| async move {
         for p in [
             Point { x: 1, y: 2 },
             Point { x: -5, y: 1 << 40 },

@@ -81,9 +81,7 @@ async fn close_conn_with_pending_calls() {
 /// returns after them.
 #[tokio::test]
 async fn graceful_close_waits_for_pending() {
-    timed(20, async {
-        let srv = GoServer::tcp();
-        let client = connect(&srv).await;
+    with_client(20, |client| async move {
         let calls: Vec<Call<Reply>> = (0..10)
             .map(|i| client.go("Arith.SleepMilli", &args(300, 200 + i)))
             .collect();
@@ -115,9 +113,7 @@ async fn graceful_close_waits_for_pending() {
 /// that call gets "reading body …", the other pending calls the unprefixed error.
 #[tokio::test]
 async fn undecodable_reply_shuts_down() {
-    timed(20, async {
-        let srv = GoServer::tcp();
-        let client = connect(&srv).await;
+    with_client(20, |client| async move {
         let others = sleepers(&client, 3, 1000).await;
         let err = client
             .call::<_, String>("Arith.Add", &args(1, 2))
@@ -151,9 +147,7 @@ async fn undecodable_reply_shuts_down() {
 /// shut down"), as after any other connection failure.
 #[tokio::test]
 async fn undecodable_reply_later_calls_get_shutdown() {
-    timed(20, async {
-        let srv = GoServer::tcp();
-        let client = connect(&srv).await;
+    with_client(20, |client| async move {
         let err = client.call::<_, String>("Arith.Add", &args(1, 2)).await;
         assert!(matches!(err, Err(Error::ReadingBody(_))), "{err:?}");
         assert_shutdown(client.call::<_, Reply>("Arith.Add", &args(1, 2)).await);

@@ -116,16 +116,8 @@ async fn reverse() {
         let c2 = Client::builder().connect(s2);
         smoke(&c1).await;
         smoke(&c2).await;
-        let creds = Creds {
-            user: "gopher",
-            password: "secret",
-        };
-        let w: String = c1.call("Auth.Login", &creds).await.unwrap();
-        assert_eq!(w, "welcome gopher");
-        let s: String = c1.call("Auth.Secret", &0i64).await.unwrap();
-        assert_eq!(s, "the cake is a lie");
-        let e = server_error(c2.call::<_, String>("Auth.Secret", &0i64).await);
-        assert_eq!(e, "not logged in");
+        log_in(&c1).await;
+        call_fails::<_, String>(&c2, "Auth.Secret", &0i64, "not logged in").await;
         drop(srv);
     })
     .await

@@ -86,7 +86,18 @@ fn fetch(addr: &str, path: &str, timeout: Duration) -> Result<String> {
         .next()
         .ok_or_else(|| Failure::connection(format!("{addr}: no address")))?;
     let mut s = TcpStream::connect_timeout(&sock, timeout).map_err(conn)?;
-    let io = |e: std::io::Error| Failure::connection(format!("http://{addr}{path}: {e}"));
+    let io = |e: std::io::Error| {
+        if matches!(
+            e.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        ) {
+            Failure::connection(format!(
+                "http://{addr}{path}: no response within {timeout:?}"
+            ))
+        } else {
+            Failure::connection(format!("http://{addr}{path}: {e}"))
+        }
+    };
     s.set_read_timeout(Some(timeout)).map_err(io)?;
     s.set_write_timeout(Some(timeout)).map_err(io)?;
     let host = addr;

@@ -5,7 +5,7 @@ use crate::{output, typed};
 use gobrpc::EncoderState;
 
 pub fn run(types: &str, type_name: &str, json: Option<&str>, out_path: Option<&str>) -> Result<()> {
-    let schema = typed::Schema::load(types, type_name)?;
+    let mut schema = typed::Schema::load(types, type_name)?;
     let text = match json {
         None | Some("-") => {
             use std::io::Read;
@@ -24,8 +24,14 @@ pub fn run(types: &str, type_name: &str, json: Option<&str>, out_path: Option<&s
         if line.trim().is_empty() {
             continue;
         }
-        let v: serde_json::Value = serde_json::from_str(line)
-            .map_err(|e| Failure::input(format!("line {n}: invalid JSON: {e}")))?;
+        let v: serde_json::Value = serde_json::from_str(line).map_err(|e| {
+            let text = e.to_string();
+            let what = text.rfind(" at line ").map_or(&text[..], |i| &text[..i]);
+            Failure::input(format!(
+                "line {n}, column {}: invalid JSON: {what}",
+                e.column()
+            ))
+        })?;
         let tv = schema.value(&v, &format!("line {n}"))?;
         enc.encode_value(&tv, &mut stream)
             .map_err(|e| Failure::input(format!("line {n}: {e}")))?;

@@ -251,8 +251,15 @@ pub struct Decls {
     consts: HashMap<String, u64>,
 }
 
+/// How deeply types may refer to types (declared names, struct fields, elements), so that
+/// hostile declarations give an error instead of exhausting the stack.
+pub const MAX_DEPTH: usize = 500;
+
+/// How deeply one type expression may nest (`[][][]…int`).
+pub const MAX_NEST: usize = 100;
+
 /// Arrays longer than this are refused (their zero values would have to be built).
-pub const MAX_ARRAY_LEN: u64 = 1 << 24;
+pub const MAX_ARRAY_LEN: u64 = 1 << 20;
 
 impl Decls {
     /// Parses and resolves Go declarations.
@@ -271,29 +278,24 @@ impl Decls {
         Ok(d)
     }
 
-    /// The declared type names, in source order (aliases excluded).
-    pub fn names(&self) -> &[String] {
-        &self.order
-    }
-
     /// The type a declared name or a type expression (`"Point"`, `"[]main.Point"`,
     /// `"map[string]int"`) stands for.
     pub fn lookup(&mut self, expr: &str) -> Result<TyRef, DeclError> {
-        let e = parser::parse_type_expr(expr).map_err(|e| {
-            let at = e.pos.map(|p| format!(", column {}", p.column)).unwrap_or_default();
-            DeclError::new(format!("type `{expr}`{at}: {}", e.message))
-        })?;
+        let e = parser::parse_type_expr(expr)
+            .map_err(|e| DeclError::new(in_expr(expr, e.pos, &e.message)))?;
         let mut r = Resolver {
             d: self,
             decls: HashMap::new(),
             resolving: HashSet::new(),
+            depth: 0,
         };
+        let declared = r.d.order.join(", ");
         r.resolve(&e).map_err(|mut err| {
-            if let Some(p) = err.pos.take() {
-                err.message = format!("type `{expr}`, column {}: {}", p.column, err.message);
+            if err.message.starts_with("undefined: ") && !declared.is_empty() {
+                err.message = format!("{} (declared: {declared})", err.message);
             }
-            if err.message.starts_with("undefined: ") && !self.order.is_empty() {
-                err.message = format!("{} (declared: {})", err.message, self.order.join(", "));
+            if let Some(p) = err.pos.take() {
+                err.message = in_expr(expr, Some(p), &err.message);
             }
             err
         })
@@ -330,8 +332,25 @@ impl Decls {
         matches!(self.kind(t), Kind::Slice(e) if matches!(self.kind(*e), Kind::Uint(UintKind::Uint8)))
     }
 
+    /// True for types sent by their `GobEncode` method: `time.Time` and `big.Int` through
+    /// any number of (unnamed) pointers.
+    pub fn is_gob_encoder(&self, t: TyRef) -> bool {
+        gob::implements_gob_encoder(self, t)
+    }
+
+    /// True if gob sends the field: exported, and not a channel or function.
+    pub fn is_sent(&self, f: &Field) -> bool {
+        gob::is_sent(self, f)
+    }
+
+    /// `*t`.
+    pub fn pointer_to(&mut self, t: TyRef) -> TyRef {
+        self.composite(Kind::Pointer(t))
+    }
+
     /// The gob definitions Go sends before a value of type `root` (a declared name or a type
     /// expression) on a fresh stream, and the type id the value is sent with.
+    #[allow(dead_code)] // for callers that want the definitions alone; JsonEncoder streams
     pub fn table_for(
         &mut self,
         root: &str,
@@ -412,7 +431,13 @@ impl Decls {
             "complex64" => Kind::Complex(64),
             "complex128" => Kind::Complex(128),
             "error" => Kind::Interface { empty: false },
-            "any" => return Some(self.intern("", Kind::Interface { empty: true }, "interface {}".into())),
+            "any" => {
+                return Some(self.intern(
+                    "",
+                    Kind::Interface { empty: true },
+                    "interface {}".into(),
+                ))
+            }
             _ => return None,
         };
         let name = match name {
@@ -434,6 +459,14 @@ impl Decls {
     }
 }
 
+/// An error inside a type expression: where in it, unless it is about the whole of it.
+fn in_expr(expr: &str, pos: Option<Pos>, message: &str) -> String {
+    match pos {
+        Some(p) if p.column > 1 => format!("column {} of `{expr}`: {message}", p.column),
+        _ => message.to_string(),
+    }
+}
+
 /// Resolves declarations into the arena, checking names and recursion.
 struct Resolver<'a> {
     d: &'a mut Decls,
@@ -441,6 +474,8 @@ struct Resolver<'a> {
     decls: HashMap<String, &'a TypeDecl>,
     /// Names whose underlying type (or alias target) is being resolved.
     resolving: HashSet<String>,
+    /// Recursion depth (declarations referring to declarations).
+    depth: usize,
 }
 
 impl<'a> Resolver<'a> {
@@ -451,10 +486,7 @@ impl<'a> Resolver<'a> {
                 continue;
             }
             if by_name.insert(decl.name.clone(), decl).is_some() {
-                return Err(DeclError::at(
-                    decl.pos,
-                    format!("{} redeclared", decl.name),
-                ));
+                return Err(DeclError::at(decl.pos, format!("{} redeclared", decl.name)));
             }
             if !decl.alias {
                 let string = format!("{}.{}", d.package, decl.name);
@@ -467,6 +499,7 @@ impl<'a> Resolver<'a> {
             d,
             decls: by_name,
             resolving: HashSet::new(),
+            depth: 0,
         };
         for decl in decls {
             if decl.name == "_" {
@@ -486,8 +519,17 @@ impl<'a> Resolver<'a> {
             return Ok(t);
         }
         let decl = self.decls[name];
+        if self.resolving.len() >= MAX_DEPTH {
+            return Err(DeclError::at(
+                decl.pos,
+                "type declarations nested too deeply",
+            ));
+        }
         if !self.resolving.insert(name.to_string()) {
-            return Err(DeclError::at(decl.pos, format!("invalid recursive type alias {name}")));
+            return Err(DeclError::at(
+                decl.pos,
+                format!("invalid recursive type alias {name}"),
+            ));
         }
         let t = self.resolve(&decl.ty)?;
         self.resolving.remove(name);
@@ -502,8 +544,17 @@ impl<'a> Resolver<'a> {
             return Ok(());
         }
         let decl = self.decls[name];
+        if self.resolving.len() >= MAX_DEPTH {
+            return Err(DeclError::at(
+                decl.pos,
+                "type declarations nested too deeply",
+            ));
+        }
         if !self.resolving.insert(name.to_string()) {
-            return Err(DeclError::at(decl.pos, format!("invalid recursive type {name}")));
+            return Err(DeclError::at(
+                decl.pos,
+                format!("invalid recursive type {name}"),
+            ));
         }
         let target = self.resolve(&decl.ty)?;
         if self.d.kind(target) == &Kind::Pending {
@@ -521,6 +572,16 @@ impl<'a> Resolver<'a> {
     }
 
     fn resolve(&mut self, e: &TypeExpr) -> Result<TyRef, DeclError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(DeclError::new("type declarations nested too deeply"));
+        }
+        self.depth += 1;
+        let t = self.resolve_inner(e);
+        self.depth -= 1;
+        t
+    }
+
+    fn resolve_inner(&mut self, e: &TypeExpr) -> Result<TyRef, DeclError> {
         Ok(match e {
             TypeExpr::Name { pkg, name, pos } => self.name(pkg.as_deref(), name, *pos)?,
             TypeExpr::Pointer(e) => {
@@ -537,7 +598,9 @@ impl<'a> Resolver<'a> {
                     ArrayLen::Const(c, pos) => *self.d.consts.get(c).ok_or_else(|| {
                         DeclError::at(
                             *pos,
-                            format!("array length {c}: not an integer constant declared in the file"),
+                            format!(
+                                "array length {c}: not an integer constant declared in the file"
+                            ),
                         )
                     })?,
                 };
@@ -627,17 +690,19 @@ impl<'a> Resolver<'a> {
             let t = self.d.declared[&decl.name];
             let mut path = Vec::new();
             if self.contains_self(t, &mut path, &mut done) {
-                return Err(DeclError::at(
-                    decl.pos,
-                    format!("invalid recursive type {}", decl.name),
-                ));
+                let what = if path.len() >= MAX_DEPTH {
+                    "type nested too deeply"
+                } else {
+                    "invalid recursive type"
+                };
+                return Err(DeclError::at(decl.pos, format!("{what} {}", decl.name)));
             }
         }
         Ok(())
     }
 
     fn contains_self(&self, t: TyRef, path: &mut Vec<TyRef>, done: &mut HashSet<TyRef>) -> bool {
-        if path.contains(&t) {
+        if path.contains(&t) || path.len() >= MAX_DEPTH {
             return true;
         }
         if done.contains(&t) {
@@ -649,10 +714,12 @@ impl<'a> Resolver<'a> {
             Kind::Array(_, e) => self.contains_self(*e, path, done),
             _ => false,
         };
-        path.pop();
-        if !found {
-            done.insert(t);
+        if found {
+            // The path is kept: it ends in the cycle (or is as deep as allowed).
+            return true;
         }
-        found
+        path.pop();
+        done.insert(t);
+        false
     }
 }

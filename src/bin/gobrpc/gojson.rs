@@ -6,7 +6,8 @@
 //! `null` for a struct that contains itself, which can only be a nil pointer); maps whose keys
 //! are not strings or integers are arrays of `[key, value]` pairs; NaN and infinities are the
 //! strings `"NaN"`, `"+Inf"`, `"-Inf"`; complex numbers are `[re, im]`; marshalers other than
-//! `time.Time`, `big.Int`, `big.Rat` and `netip.Addr` are `{"$type": name, "$base64": payload}`.
+//! `time.Time`, `big.Int`, `big.Rat`, `big.Float` and `netip.Addr` (see `marshal`) are
+//! `{"$type": name, "$base64": payload}`.
 //! Gob sends `float32` and `float64` alike; a float that is exactly a `float32` and whose
 //! shortest `float32` spelling is shorter is printed the way Go prints a `float32`.
 
@@ -16,9 +17,11 @@ use gobrpc::wire::{MarshalerKind, TypeId, WireType};
 use gobrpc::{TypedValue, Value};
 use std::fmt::Write;
 
-/// Zero-filled arrays longer than this are refused (a hostile definition could otherwise
-/// make a few bytes print gigabytes).
-const MAX_ZERO_ARRAY: i64 = 1 << 24;
+/// The most zero values (absent fields, and what zero arrays and structs hold) one value
+/// may print: a hostile definition could otherwise make a few bytes print gigabytes.
+const ZERO_BUDGET: u64 = 1 << 24;
+/// The deepest nesting of zero values (a chain of distinct struct or array types).
+const MAX_ZERO_DEPTH: usize = 500;
 
 /// Go's JSON for a decoded value, on one line.
 pub fn to_json(tv: &TypedValue) -> Result<String, String> {
@@ -26,6 +29,8 @@ pub fn to_json(tv: &TypedValue) -> Result<String, String> {
         types: &tv.types,
         out: String::new(),
         structs: Vec::new(),
+        zero_budget: ZERO_BUDGET,
+        zero_depth: 0,
     };
     w.value(&tv.value, tv.ty, None)?;
     Ok(w.out)
@@ -37,6 +42,8 @@ struct Writer<'a> {
     /// The struct types being written, outermost first: a struct field of one of these
     /// types can only be a pointer (Go types cannot contain themselves otherwise).
     structs: Vec<TypeId>,
+    zero_budget: u64,
+    zero_depth: usize,
 }
 
 impl Writer<'_> {
@@ -182,6 +189,17 @@ impl Writer<'_> {
 
     /// Go's JSON for the zero value of `ty` (a field absent on the wire).
     fn zero(&mut self, ty: TypeId) -> Result<(), String> {
+        if self.zero_budget == 0 || self.zero_depth >= MAX_ZERO_DEPTH {
+            return Err("the zero values of absent fields are too large to print".into());
+        }
+        self.zero_budget -= 1;
+        self.zero_depth += 1;
+        let r = self.zero_inner(ty);
+        self.zero_depth -= 1;
+        r
+    }
+
+    fn zero_inner(&mut self, ty: TypeId) -> Result<(), String> {
         if let Some(b) = ty.builtin() {
             use gobrpc::wire::Builtin as B;
             self.out.push_str(match b {
@@ -197,9 +215,9 @@ impl Writer<'_> {
         match &def {
             WireType::Slice { .. } | WireType::Map { .. } => self.out.push_str("null"),
             WireType::Array { elem, len, .. } => {
-                if *len > MAX_ZERO_ARRAY {
+                if *len as u64 > self.zero_budget {
                     return Err(format!(
-                        "zero value of a [{len}] array is too large to print"
+                        "the zero value of a [{len}] array is too large to print"
                     ));
                 }
                 self.out.push('[');

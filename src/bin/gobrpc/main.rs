@@ -9,6 +9,8 @@ mod describe;
 mod dump;
 mod encode;
 mod exit;
+mod from_json;
+mod godecl;
 mod gojson;
 mod infer;
 mod marshal;

@@ -1,27 +1,33 @@
-//! Values of a Go type declared in a Go source file (`--types FILE.go`).
+//! Values of a Go type declared in a Go source file (`--types FILE.go`): the declarations
+//! parsed by `godecl`, JSON converted by `from_json`; errors as one line of input error.
 
 use crate::exit::{Failure, Result};
+use crate::from_json::JsonEncoder;
+use crate::godecl::Decls;
 use gobrpc::TypedValue;
 
-/// A declared Go type, ready to turn JSON values into gob values.
+/// A declared Go type, turning JSON values into gob values for one stream.
 pub struct Schema {
-    _private: (),
+    enc: JsonEncoder,
 }
 
 impl Schema {
-    /// Parses the declarations in `file` and picks the type `name`.
+    /// Parses the declarations in `file` and picks the type `name` (a declared name or a
+    /// type expression such as `[]Point`).
     pub fn load(file: &str, name: &str) -> Result<Schema> {
-        let _ = (file, name);
-        Err(Failure::input(
-            "--types: Go declarations are not supported yet",
-        ))
+        let src =
+            std::fs::read_to_string(file).map_err(|e| Failure::input(format!("{file}: {e}")))?;
+        let decls = Decls::parse(&src).map_err(|e| Failure::input(format!("{file}: {e}")))?;
+        let enc = JsonEncoder::new(decls, name)
+            .map_err(|e| Failure::input(format!("{file}: type {name}: {e}")))?;
+        Ok(Schema { enc })
     }
 
-    /// The gob value of `json` as a value of this type; `place` names it in errors.
-    pub fn value(&self, json: &serde_json::Value, place: &str) -> Result<TypedValue> {
-        let _ = (json, place);
-        Err(Failure::input(
-            "--types: Go declarations are not supported yet",
-        ))
+    /// The gob value of `json`; `place` names it in errors (`line 3`, `argument`). Values
+    /// of one schema belong to one gob stream, in order.
+    pub fn value(&mut self, json: &serde_json::Value, place: &str) -> Result<TypedValue> {
+        self.enc
+            .value(json)
+            .map_err(|e| Failure::input(format!("{place}: {e}")))
     }
 }

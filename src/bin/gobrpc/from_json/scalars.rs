@@ -44,7 +44,9 @@ pub fn parse_rfc3339(s: &str) -> Result<GoTime, String> {
         if digits.is_empty() || digits.len() > 9 {
             return Err(bad("fractional seconds must have 1 to 9 digits"));
         }
-        nanos = format!("{digits:0<9}").parse().map_err(|_| bad("fraction"))?;
+        nanos = format!("{digits:0<9}")
+            .parse()
+            .map_err(|_| bad("fraction"))?;
     }
     let offset = match &s[at..] {
         "Z" | "z" => None,
@@ -74,7 +76,9 @@ pub fn parse_rfc3339(s: &str) -> Result<GoTime, String> {
     let t = GoTime::from_unix(utc, nanos);
     match offset {
         None => Ok(t),
-        Some(o) => t.with_offset(o).map_err(|e| bad(&e.to_string())),
+        Some(o) => t.with_offset(o).map_err(|_| {
+            format!("Go cannot send the zone offset of {s:?} (Time.MarshalBinary: unexpected zone offset)")
+        }),
     }
 }
 
@@ -138,7 +142,9 @@ pub fn parse_big_int(s: &str) -> Result<BigInt, String> {
 pub fn decode_base64(s: &str) -> Result<Vec<u8>, String> {
     let clean: Vec<u8> = s.bytes().filter(|&c| c != b'\r' && c != b'\n').collect();
     if clean.len() % 4 != 0 {
-        return Err(format!("invalid base64 {s:?}: length is not a multiple of 4"));
+        return Err(format!(
+            "invalid base64 {s:?}: length is not a multiple of 4"
+        ));
     }
     let val = |c: u8| -> Option<u32> {
         Some(match c {
@@ -159,7 +165,8 @@ pub fn decode_base64(s: &str) -> Result<Vec<u8>, String> {
         }
         let mut n = 0u32;
         for &c in &q[..4 - pad] {
-            let v = val(c).ok_or_else(|| format!("invalid base64 {s:?}: bad character {:?}", c as char))?;
+            let v = val(c)
+                .ok_or_else(|| format!("invalid base64 {s:?}: bad character {:?}", c as char))?;
             n = n << 6 | v;
         }
         n <<= 6 * pad as u32;

@@ -51,6 +51,8 @@ pub struct GobTypes {
     /// Types already checked to be encodable.
     checked: HashSet<TyRef>,
     table: TypeTable,
+    /// Recursion depth of building and sending types.
+    depth: usize,
 }
 
 impl Default for GobTypes {
@@ -77,6 +79,7 @@ impl GobTypes {
             sent: HashMap::new(),
             checked: HashSet::new(),
             table: TypeTable::default(),
+            depth: 0,
         }
     }
 
@@ -134,7 +137,21 @@ impl GobTypes {
 
     fn get_base_type(&mut self, d: &Decls, name: &str, rt: TyRef) -> Result<usize, DeclError> {
         let ut = self.user_type(d, rt)?;
-        self.get_type(d, name, ut, ut.base)
+        self.deeper(|g| g.get_type(d, name, ut, ut.base))
+    }
+
+    /// Runs `f` one level deeper, failing beyond [`MAX_DEPTH`](super::MAX_DEPTH).
+    fn deeper<T>(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<T, DeclError>,
+    ) -> Result<T, DeclError> {
+        if self.depth >= super::MAX_DEPTH {
+            return Err(DeclError::new("types nested too deeply"));
+        }
+        self.depth += 1;
+        let r = f(self);
+        self.depth -= 1;
+        r
     }
 
     fn get_type(
@@ -221,7 +238,12 @@ impl GobTypes {
                 for f in fields.iter().filter(|f| is_sent(d, f)) {
                     let base = self.user_type(d, f.ty)?.base;
                     let g = d.get(base);
-                    let tname = if g.name.is_empty() { &g.string } else { &g.name }.clone();
+                    let tname = if g.name.is_empty() {
+                        &g.string
+                    } else {
+                        &g.name
+                    }
+                    .clone();
                     let gt = self.get_base_type(d, &tname, f.ty)?;
                     self.set_id(gt);
                     out.push(FieldType {
@@ -237,12 +259,15 @@ impl GobTypes {
                 self.set_id(o);
                 Ok(o)
             }
-            Kind::Chan(_) | Kind::Func | Kind::Time | Kind::BigInt | Kind::Pointer(_) | Kind::Pending => {
-                Err(DeclError::new(format!(
-                    "gob NewTypeObject can't handle type: {}",
-                    d.type_string(rt)
-                )))
-            }
+            Kind::Chan(_)
+            | Kind::Func
+            | Kind::Time
+            | Kind::BigInt
+            | Kind::Pointer(_)
+            | Kind::Pending => Err(DeclError::new(format!(
+                "gob NewTypeObject can't handle type: {}",
+                d.type_string(rt)
+            ))),
         }
     }
 
@@ -278,10 +303,12 @@ impl GobTypes {
                     common,
                     elem: TypeId(*elem),
                 }),
-                (Kind::Struct(_) | Kind::Opaque, Def::Struct { fields }) => Some(WireType::Struct {
-                    common,
-                    fields: fields.clone(),
-                }),
+                (Kind::Struct(_) | Kind::Opaque, Def::Struct { fields }) => {
+                    Some(WireType::Struct {
+                        common,
+                        fields: fields.clone(),
+                    })
+                }
                 _ => None,
             }
         };
@@ -298,6 +325,10 @@ impl GobTypes {
 
     /// Go's `Encoder.sendType`.
     fn send_type(&mut self, d: &Decls, t: TyRef) -> Result<bool, DeclError> {
+        self.deeper(|g| g.send_type_inner(d, t))
+    }
+
+    fn send_type_inner(&mut self, d: &Decls, t: TyRef) -> Result<bool, DeclError> {
         let ut = self.user_type(d, t)?;
         if ut.external {
             return self.send_actual_type(d, ut, ut.base);
@@ -312,7 +343,12 @@ impl GobTypes {
     }
 
     /// Go's `Encoder.sendActualType`: the definition, then its parts' (pre-order).
-    fn send_actual_type(&mut self, d: &Decls, ut: UserType, actual: TyRef) -> Result<bool, DeclError> {
+    fn send_actual_type(
+        &mut self,
+        d: &Decls,
+        ut: UserType,
+        actual: TyRef,
+    ) -> Result<bool, DeclError> {
         if self.sent.contains_key(&actual) {
             return Ok(false);
         }
@@ -404,7 +440,9 @@ pub(super) fn is_sent(d: &Decls, f: &super::Field) -> bool {
 pub(crate) fn implements_gob_encoder(d: &Decls, user: TyRef) -> bool {
     let implements = |t: TyRef| match d.kind(t) {
         Kind::Time => true,
-        Kind::Pointer(e) => d.get(t).name.is_empty() && matches!(d.kind(*e), Kind::Time | Kind::BigInt),
+        Kind::Pointer(e) => {
+            d.get(t).name.is_empty() && matches!(d.kind(*e), Kind::Time | Kind::BigInt)
+        }
         _ => false,
     };
     let mut rt = user;
@@ -418,31 +456,4 @@ pub(crate) fn implements_gob_encoder(d: &Decls, user: TyRef) -> bool {
         }
     }
     !matches!(d.kind(user), Kind::Pointer(_)) && matches!(d.kind(user), Kind::BigInt)
-}
-
-/// How many pointers are followed before the `GobEncode` receiver (Go's `encIndir`): -1 when
-/// the method needs the value's address (a `big.Int` field), `None` if not a `GobEncoder`.
-pub(crate) fn enc_indir(d: &Decls, user: TyRef) -> Option<i32> {
-    if !implements_gob_encoder(d, user) {
-        return None;
-    }
-    let mut rt = user;
-    let mut n = 0;
-    loop {
-        let hit = match d.kind(rt) {
-            Kind::Time => true,
-            Kind::Pointer(e) => d.get(rt).name.is_empty() && matches!(d.kind(*e), Kind::Time | Kind::BigInt),
-            _ => false,
-        };
-        if hit {
-            return Some(n);
-        }
-        match d.kind(rt) {
-            Kind::Pointer(e) => {
-                rt = *e;
-                n += 1;
-            }
-            _ => return Some(-1),
-        }
-    }
 }

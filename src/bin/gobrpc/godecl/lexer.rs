@@ -37,7 +37,7 @@ impl Tok {
             Tok::Str(s) => format!("{s:?}"),
             Tok::Punct(";") => "newline or ';'".into(),
             Tok::Punct(p) => format!("'{p}'"),
-            Tok::Eof => "end of file".into(),
+            Tok::Eof => "end of input".into(),
         }
     }
 

@@ -143,7 +143,12 @@ pub fn parse_file(src: &str) -> Result<File, DeclError> {
 
 /// Parses a whole string as one type expression.
 pub fn parse_type_expr(src: &str) -> Result<TypeExpr, DeclError> {
-    let mut p = Parser::new(tokenize(src)?);
+    let mut toks = tokenize(src)?;
+    // No line ends in an expression: drop the semicolon inserted at its end.
+    if toks.len() >= 2 && toks[toks.len() - 2].tok.is(";") {
+        toks.remove(toks.len() - 2);
+    }
+    let mut p = Parser::new(toks);
     let t = p.ty()?;
     p.skip_semis();
     if !matches!(p.peek(), Tok::Eof) {
@@ -155,11 +160,17 @@ pub fn parse_type_expr(src: &str) -> Result<TypeExpr, DeclError> {
 struct Parser {
     toks: Vec<Token>,
     at: usize,
+    /// How deeply the type being parsed nests.
+    depth: usize,
 }
 
 impl Parser {
     fn new(toks: Vec<Token>) -> Self {
-        Parser { toks, at: 0 }
+        Parser {
+            toks,
+            at: 0,
+            depth: 0,
+        }
     }
 
     fn peek(&self) -> &Tok {
@@ -319,13 +330,14 @@ impl Parser {
 
     fn type_spec(&mut self) -> Result<TypeDecl, DeclError> {
         let (name, pos) = self.ident("type name")?;
-        if self.peek().is("[") && matches!(self.peek_at(1), Tok::Ident(_)) {
-            if !self.peek_at(2).is("]") {
-                return Err(DeclError::at(
-                    self.pos(),
-                    format!("generic type {name} is not supported (declare a concrete type)"),
-                ));
-            }
+        if self.peek().is("[")
+            && matches!(self.peek_at(1), Tok::Ident(_))
+            && !self.peek_at(2).is("]")
+        {
+            return Err(DeclError::at(
+                self.pos(),
+                format!("generic type {name} is not supported (declare a concrete type)"),
+            ));
         }
         let alias = self.peek().is("=");
         if alias {
@@ -342,6 +354,16 @@ impl Parser {
 
     /// A type.
     fn ty(&mut self) -> Result<TypeExpr, DeclError> {
+        if self.depth >= super::MAX_NEST {
+            return Err(DeclError::at(self.pos(), "type nested too deeply"));
+        }
+        self.depth += 1;
+        let t = self.ty_inner();
+        self.depth -= 1;
+        t
+    }
+
+    fn ty_inner(&mut self) -> Result<TypeExpr, DeclError> {
         let pos = self.pos();
         match self.peek().clone() {
             Tok::Ident(k) if k == "struct" => {
@@ -484,7 +506,11 @@ impl Parser {
         let (names, ty, embedded) = if self.peek().is("*") {
             self.bump();
             let t = self.type_name()?;
-            (vec![embedded_name(&t)], TypeExpr::Pointer(Box::new(t)), true)
+            (
+                vec![embedded_name(&t)],
+                TypeExpr::Pointer(Box::new(t)),
+                true,
+            )
         } else {
             let Tok::Ident(first) = self.peek().clone() else {
                 return Err(self.unexpected("field name or embedded type"));
@@ -582,7 +608,10 @@ impl Parser {
         } else if starts_type {
             let start = self.at;
             self.ty()?;
-            let toks: Vec<Tok> = self.toks[start..self.at].iter().map(|t| t.tok.clone()).collect();
+            let toks: Vec<Tok> = self.toks[start..self.at]
+                .iter()
+                .map(|t| t.tok.clone())
+                .collect();
             text.push(' ');
             text.push_str(&render(&toks));
         }
@@ -614,7 +643,7 @@ fn render(toks: &[Tok]) -> String {
             None => false,
             Some(Tok::Punct(",")) => true,
             Some(Tok::Punct(")")) => word(t) || t.is("("),
-            Some(p) if word(p) => word(t) || t.is("<-"),
+            Some(p) if word(p) => word(t) || t.is("<-") || t.is("..."),
             _ => false,
         };
         if space {

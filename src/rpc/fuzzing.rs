@@ -1,0 +1,67 @@
+//! Entry points for the fuzz targets (`fuzz/`): the response stream and the HTTP handshake,
+//! driven from bytes without a socket. Not part of the API.
+
+use super::codec::{Event, ResponseDecoder};
+use super::pending::{DynamicReply, Pending, Sink, Typed};
+use crate::Limits;
+use bytes::BytesMut;
+use std::sync::Arc;
+use tokio_util::codec::Decoder;
+
+/// Feeds `data` to a client's response decoder, in chunks of `chunk` bytes, with calls of
+/// several reply types waiting (sequence numbers 0–3). Returns how many events it produced.
+pub fn response_stream(data: &[u8], chunk: usize) -> usize {
+    let pending = Arc::new(Pending::default());
+    let mut rx = Vec::new();
+    let (tx, r) = tokio::sync::oneshot::channel::<super::Result<String>>();
+    rx.push(r);
+    let _ = pending.insert(0, Box::new(Typed::new(Sink::Oneshot(tx))));
+    let (tx, _r1) = tokio::sync::oneshot::channel::<super::Result<Vec<i64>>>();
+    let _ = pending.insert(1, Box::new(Typed::new(Sink::Oneshot(tx))));
+    let (tx, _r2) = tokio::sync::oneshot::channel::<super::Result<DynamicReply>>();
+    let _ = pending.insert(2, Box::new(Typed::new(Sink::Oneshot(tx))));
+    let (tx, _r3) =
+        tokio::sync::oneshot::channel::<super::Result<std::collections::HashMap<String, i64>>>();
+    let _ = pending.insert(3, Box::new(Typed::new(Sink::Oneshot(tx))));
+
+    let limits = Limits::default().max_message(1 << 20);
+    let mut dec = ResponseDecoder::new(pending.clone(), limits);
+    let mut buf = BytesMut::new();
+    let mut events = 0;
+    let chunk = chunk.max(1);
+    for piece in data.chunks(chunk) {
+        buf.extend_from_slice(piece);
+        loop {
+            match dec.decode(&mut buf) {
+                Ok(Some(Event::Reply(call, outcome))) => {
+                    call.complete(outcome);
+                    events += 1;
+                }
+                Ok(Some(Event::Discarded(_))) => events += 1,
+                Ok(None) => break,
+                Err(e) => {
+                    pending.fail_all(e);
+                    return events;
+                }
+            }
+        }
+    }
+    match dec.decode_eof(&mut buf) {
+        Ok(_) => {}
+        Err(e) => pending.fail_all(e),
+    }
+    events
+}
+
+/// Runs Go's HTTP `CONNECT` handshake against a peer that answers with `reply`.
+pub fn http_connect(reply: &[u8]) -> bool {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a current-thread runtime");
+    rt.block_on(async {
+        let mut stream = tokio::io::join(reply, Vec::new());
+        super::http_connect(&mut stream, super::DEFAULT_RPC_PATH)
+            .await
+            .is_ok()
+    })
+}
