@@ -45,7 +45,11 @@ fn regressions_replay_cleanly() {
             n += 1;
         } else if name.starts_with("response_stream_") {
             let whole = gobrpc::rpc::fuzzing::response_stream(&data, usize::MAX);
-            assert_eq!(whole, gobrpc::rpc::fuzzing::response_stream(&data, 3), "{name}");
+            assert_eq!(
+                whole,
+                gobrpc::rpc::fuzzing::response_stream(&data, 3),
+                "{name}"
+            );
             n += 1;
         }
     }

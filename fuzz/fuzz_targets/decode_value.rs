@@ -21,7 +21,10 @@ fuzz_target!(|data: &[u8]| {
     let mut skip = DecoderState::with_limits(limits);
     let mut rest = data;
     for _ in 0..values.len() {
-        let used = skip.skip(rest).expect("skip agrees with decode").expect("whole value");
+        let used = skip
+            .skip(rest)
+            .expect("skip agrees with decode")
+            .expect("whole value");
         rest = &rest[used..];
     }
     // Round trip: re-encode what decoded, decode it again.
@@ -35,7 +38,10 @@ fuzz_target!(|data: &[u8]| {
     let mut again = DecoderState::with_limits(limits.max_message(usize::MAX >> 1).max_depth(400));
     let mut rest = &out[..];
     for v in &values {
-        let (w, used) = again.decode_value(rest).expect("re-encoded bytes decode").expect("whole");
+        let (w, used) = again
+            .decode_value(rest)
+            .expect("re-encoded bytes decode")
+            .expect("whole");
         assert_eq!(format!("{:?}", w.value), format!("{:?}", v.value));
         rest = &rest[used..];
     }

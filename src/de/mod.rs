@@ -7,9 +7,9 @@ mod zero;
 pub(crate) use cursor::{err_range, Cursor, Resolved};
 
 use crate::error::{Category, Error, Result};
+use crate::fxhash::FxHashMap;
 use crate::wire::{Input, TypeId, WireType};
 use serde::de::DeserializeOwned;
-use crate::fxhash::FxHashMap;
 use std::io::Read;
 use std::sync::Arc;
 
