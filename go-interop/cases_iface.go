@@ -30,6 +30,12 @@ func init() {
 	one("iface_ptr_struct", `IfaceHolder{&Point{1,2}} registered via Register(&Point{}) -> name "*main.Point"`,
 		val(IfaceHolder{&Point{1, 2}}), setup(func() { gob.Register(&Point{}) }), group("ptrpoint"))
 	one("iface_slice_any", `[]any{"hi", nil, 1.5}`, val([]interface{}{"hi", nil, 1.5}))
+	one("iface_slice_count_spans_messages", `[]any of 34: a new concrete type first, then 33 nils: the slice's count (34) exceeds the bytes left in its first message, because the inline typedef ends that message (found by fuzzing)`,
+		func() any {
+			v := make([]interface{}, 34)
+			v[0] = []int8{0}
+			return v
+		})
 	one("iface_toplevel", `Encode(&x) where x any = "s" -> top-level type is interface id 8`, func() any {
 		var x interface{} = "s"
 		return &x

@@ -306,6 +306,12 @@ positive_cases! {
     // Go's input was IfaceHolder{&7}: sent under the name "int", like int(7).
     iface_ptr_int: IfaceHolder => [holder(Any::Int(7))];
     iface_slice_any: Vec<Any> => [vec![Any::Str(s("hi")), Any::Nil, Any::Float64(1.5)]];
+    // Found by fuzzing: the count (34) exceeds what is left of the first message.
+    iface_slice_count_spans_messages: Vec<Any> => [{
+        let mut v = vec![Any::Int8s(vec![0])];
+        v.resize(34, Any::Nil);
+        v
+    }];
     iface_toplevel: Any => [Any::Str(s("s"))];
     iface_toplevel_int: Any => [Any::Int(0)];
     iface_toplevel_struct: Any => [Any::Point(pt(1, 2))];

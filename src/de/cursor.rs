@@ -210,29 +210,34 @@ impl<'a, 'd> Cursor<'a, 'd> {
         Ok(())
     }
 
+    /// Skips `n` elements (map entries when `value` is given).
+    fn skip_elements(&mut self, elem: TypeId, value: Option<TypeId>, n: u64) -> Result<()> {
+        for _ in 0..n {
+            self.input.element(n)?;
+            self.skip(elem)?;
+            if let Some(v) = value {
+                self.skip(v)?;
+            }
+        }
+        Ok(())
+    }
+
     fn skip_def(&mut self, wt: &WireType) -> Result<()> {
         match wt {
             WireType::Array { elem, len, .. } => {
-                let n = self.input.read_len("array length", 1)?;
+                let n = self.input.read_count()?;
                 if n as i64 != *len {
                     return Err(self.locate(Error::corrupt("gob: length mismatch in ignoreArray")));
                 }
-                for _ in 0..n {
-                    self.skip(*elem)?;
-                }
+                self.skip_elements(*elem, None, n)?;
             }
             WireType::Slice { elem, .. } => {
-                let n = self.input.read_len("slice length", 1)?;
-                for _ in 0..n {
-                    self.skip(*elem)?;
-                }
+                let n = self.input.read_count()?;
+                self.skip_elements(*elem, None, n)?;
             }
             WireType::Map { key, elem, .. } => {
-                let n = self.input.read_len("map length", 2)?;
-                for _ in 0..n {
-                    self.skip(*key)?;
-                    self.skip(*elem)?;
-                }
+                let n = self.input.read_count()?;
+                self.skip_elements(*key, Some(*elem), n)?;
             }
             WireType::Struct { fields, .. } => {
                 let mut field = -1i64;

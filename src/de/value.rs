@@ -187,7 +187,7 @@ impl<'c, 'a, 'd> ValueDe<'c, 'a, 'd> {
             }
             Resolved::Def(w) => match (&*w, want) {
                 (WireType::Slice { elem, .. }, None | Some(SeqShape::Slice)) => {
-                    (*elem, self.c.input.read_len("slice length", 1)?)
+                    (*elem, self.c.input.read_count()?)
                 }
                 (WireType::Array { elem, len, .. }, None | Some(SeqShape::Array(_))) => {
                     if let Some(SeqShape::Array(want)) = want {
@@ -195,7 +195,7 @@ impl<'c, 'a, 'd> ValueDe<'c, 'a, 'd> {
                             return Err(self.wrong_type(&format!("[_; {want}]")));
                         }
                     }
-                    let n = self.c.input.read_len("array length", 1)?;
+                    let n = self.c.input.read_count()?;
                     if n as i64 != *len {
                         return Err(self
                             .c
@@ -317,7 +317,7 @@ impl<'a> Deserializer<'a> for ValueDe<'_, 'a, '_> {
                 }),
                 WireType::Map { key, elem, .. } => {
                     let (key, elem) = (*key, *elem);
-                    let n = self.c.input.read_len("map length", 2)?;
+                    let n = self.c.input.read_count()?;
                     self.nested(|s| {
                         visitor.visit_map(MapAccess {
                             c: &mut *s.c,
@@ -725,7 +725,7 @@ impl<'a> de::MapAccess<'a> for DynStructAccess<'_, 'a, '_> {
 struct SeqAccess<'c, 'a, 'd> {
     c: &'c mut Cursor<'a, 'd>,
     elem: TypeId,
-    left: usize,
+    left: u64,
 }
 
 impl<'a> de::SeqAccess<'a> for SeqAccess<'_, 'a, '_> {
@@ -735,6 +735,7 @@ impl<'a> de::SeqAccess<'a> for SeqAccess<'_, 'a, '_> {
         if self.left == 0 {
             return Ok(None);
         }
+        self.c.input.element(self.left)?;
         self.left -= 1;
         seed.deserialize(ValueDe {
             c: &mut *self.c,
@@ -745,7 +746,7 @@ impl<'a> de::SeqAccess<'a> for SeqAccess<'_, 'a, '_> {
     }
 
     fn size_hint(&self) -> Option<usize> {
-        Some(self.left)
+        Some(self.c.input.capacity_hint(self.left))
     }
 }
 
@@ -753,7 +754,7 @@ struct MapAccess<'c, 'a, 'd> {
     c: &'c mut Cursor<'a, 'd>,
     key: TypeId,
     elem: TypeId,
-    left: usize,
+    left: u64,
 }
 
 impl<'a> de::MapAccess<'a> for MapAccess<'_, 'a, '_> {
@@ -763,6 +764,7 @@ impl<'a> de::MapAccess<'a> for MapAccess<'_, 'a, '_> {
         if self.left == 0 {
             return Ok(None);
         }
+        self.c.input.element(self.left)?;
         self.left -= 1;
         seed.deserialize(ValueDe {
             c: &mut *self.c,
@@ -781,7 +783,7 @@ impl<'a> de::MapAccess<'a> for MapAccess<'_, 'a, '_> {
     }
 
     fn size_hint(&self) -> Option<usize> {
-        Some(self.left)
+        Some(self.c.input.capacity_hint(self.left) / 2)
     }
 }
 

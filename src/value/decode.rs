@@ -70,20 +70,21 @@ fn decode(c: &mut Cursor<'_, '_>, id: TypeId, roots: &mut Vec<TypeId>) -> Result
     c.descend()?;
     let v = match &*wt {
         WireType::Array { elem, len, .. } => {
-            let n = c.input.read_len("array length", 1)?;
+            let n = c.input.read_count()?;
             if n as i64 != *len {
                 return Err(c.locate(Error::corrupt("gob: length mismatch in decodeArray")));
             }
             Value::Array(elements(c, *elem, n, roots)?)
         }
         WireType::Slice { elem, .. } => {
-            let n = c.input.read_len("slice length", 1)?;
+            let n = c.input.read_count()?;
             Value::Slice(elements(c, *elem, n, roots)?)
         }
         WireType::Map { key, elem, .. } => {
-            let n = c.input.read_len("map length", 2)?;
-            let mut pairs = Vec::with_capacity(n);
+            let n = c.input.read_count()?;
+            let mut pairs = Vec::with_capacity(c.input.capacity_hint(n) / 2);
             for _ in 0..n {
+                c.input.element(n)?;
                 let k = decode(c, *key, roots)?;
                 let v = decode(c, *elem, roots)?;
                 pairs.push((k, v));
@@ -115,11 +116,12 @@ fn decode(c: &mut Cursor<'_, '_>, id: TypeId, roots: &mut Vec<TypeId>) -> Result
 fn elements(
     c: &mut Cursor<'_, '_>,
     elem: TypeId,
-    n: usize,
+    n: u64,
     roots: &mut Vec<TypeId>,
 ) -> Result<Vec<Value>> {
-    let mut out = Vec::with_capacity(n);
+    let mut out = Vec::with_capacity(c.input.capacity_hint(n));
     for _ in 0..n {
+        c.input.element(n)?;
         out.push(decode(c, elem, roots)?);
     }
     Ok(out)

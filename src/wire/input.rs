@@ -199,6 +199,33 @@ impl<'a> Input<'a> {
         Ok(n as usize)
     }
 
+    /// Reads an element count (array, slice, map). Unlike a byte length it is not checked
+    /// against the current message: elements holding interfaces may continue in later
+    /// messages. Check each element with [`element`](Self::element) instead, as Go does.
+    #[inline]
+    pub fn read_count(&mut self) -> Result<u64> {
+        self.read_uint()
+    }
+
+    /// Checks that element `i` of `n` can start: the current message must not be used up
+    /// (every element takes at least one byte, so a lying count ends in this error).
+    #[inline]
+    pub fn element(&self, n: u64) -> Result<()> {
+        if self.message_done() {
+            return Err(self.err_at(Error::corrupt(format!(
+                "gob: decoding array or slice: length exceeds input size ({n} elements)"
+            ))));
+        }
+        Ok(())
+    }
+
+    /// How many of `n` announced elements to preallocate room for: no more than the bytes
+    /// left could hold.
+    #[inline]
+    pub fn capacity_hint(&self, n: u64) -> usize {
+        n.min(self.remaining() as u64) as usize
+    }
+
     /// Reads `n` raw bytes of the current message.
     #[inline]
     pub fn read_slice(&mut self, n: usize) -> Result<&'a [u8]> {

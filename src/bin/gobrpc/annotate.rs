@@ -277,10 +277,7 @@ impl Annotator<'_, '_> {
         let name = self.type_name(id);
         match &wt {
             WireType::Array { elem, len, .. } => {
-                let n = self
-                    .input
-                    .read_len("array length", 1)
-                    .map_err(|e| e.to_string())?;
+                let n = self.input.read_count().map_err(|e| e.to_string())?;
                 if n as i64 != *len {
                     return Err(format!(
                         "gob: length mismatch in decodeArray at byte offset {at}"
@@ -290,21 +287,16 @@ impl Annotator<'_, '_> {
                 self.elements(*elem, n)?;
             }
             WireType::Slice { elem, .. } => {
-                let n = self
-                    .input
-                    .read_len("slice length", 1)
-                    .map_err(|e| e.to_string())?;
+                let n = self.input.read_count().map_err(|e| e.to_string())?;
                 self.emit(at, &Self::label(label, &format!("{name}, {n} elements")));
                 self.elements(*elem, n)?;
             }
             WireType::Map { key, elem, .. } => {
-                let n = self
-                    .input
-                    .read_len("map length", 2)
-                    .map_err(|e| e.to_string())?;
+                let n = self.input.read_count().map_err(|e| e.to_string())?;
                 self.emit(at, &Self::label(label, &format!("{name}, {n} entries")));
                 self.depth += 1;
                 for i in 0..n {
+                    self.input.element(n).map_err(|e| e.to_string())?;
                     self.value(*key, Some(&format!("key {i}")))?;
                     self.value(*elem, Some(&format!("value {i}")))?;
                 }
@@ -349,9 +341,11 @@ impl Annotator<'_, '_> {
         Ok(())
     }
 
-    fn elements(&mut self, elem: TypeId, n: usize) -> Result<(), String> {
+    fn elements(&mut self, elem: TypeId, n: u64) -> Result<(), String> {
         self.depth += 1;
         for i in 0..n {
+            // Every element takes a byte; a lying count ends here (as in Go's decoder).
+            self.input.element(n).map_err(|e| e.to_string())?;
             self.value(elem, Some(&format!("[{i}]")))?;
         }
         self.depth -= 1;
