@@ -16,13 +16,27 @@ use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{mpsc, oneshot, Notify};
 
 /// How a [`Client`] behaves. Build one with [`Client::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ClientConfig {
     /// Timeout for every call that sets none of its own (default: none, as in Go).
     pub timeout: Option<Duration>,
     /// Limits on what the server's replies may make the decoder do.
     pub limits: Limits,
+    /// How many bytes of requests may wait for the socket before [`Client::call`] waits for
+    /// room (default 16 MiB). A server that stops reading thus makes callers wait and time
+    /// out instead of growing memory. [`Client::go`] never waits: it queues at once.
+    pub max_write_buffer: usize,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        ClientConfig {
+            timeout: None,
+            limits: Limits::default(),
+            max_write_buffer: 16 << 20,
+        }
+    }
 }
 
 /// Builds a [`Client`] with non-default settings.
@@ -46,6 +60,12 @@ impl ClientBuilder {
     /// Sets the default per-call timeout.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.config.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets how many bytes of requests may queue before `call` waits for room.
+    pub fn max_write_buffer(mut self, bytes: usize) -> Self {
+        self.config.max_write_buffer = bytes;
         self
     }
 
@@ -83,6 +103,8 @@ struct Writer {
 struct Shared {
     writer: Mutex<Writer>,
     wake_writer: Notify,
+    /// Signalled when the writer has drained its queue (room for callers waiting in `call`).
+    room: Notify,
     pending: SharedPending,
     config: ClientConfig,
 }
@@ -95,6 +117,33 @@ impl Shared {
     fn close_writer(&self) {
         self.writer().closed = true;
         self.wake_writer.notify_one();
+        self.room.notify_waiters();
+    }
+
+    /// Waits until the request queue has room (or the deadline passes, or the client shuts).
+    async fn wait_for_room(&self, deadline: Option<tokio::time::Instant>) -> Result<()> {
+        loop {
+            let notified = self.room.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            {
+                let w = self.writer();
+                if w.closed {
+                    return Err(Error::Shutdown);
+                }
+                if w.out.len() < self.config.max_write_buffer {
+                    return Ok(());
+                }
+            }
+            match deadline {
+                Some(d) => {
+                    if tokio::time::timeout_at(d, notified).await.is_err() {
+                        return Err(Error::Timeout);
+                    }
+                }
+                None => notified.await,
+            }
+        }
     }
 }
 
@@ -164,6 +213,7 @@ impl Client {
                 closed: false,
             }),
             wake_writer: Notify::new(),
+            room: Notify::new(),
             pending: pending.clone(),
             config,
         });
@@ -182,7 +232,18 @@ impl Client {
         A: Serialize + GobType + ?Sized,
         R: DeserializeOwned + Send + 'static,
     {
-        self.go(service_method, args).await
+        // The call's timeout covers waiting for room in the queue too.
+        let deadline = self
+            .shared
+            .config
+            .timeout
+            .map(|d| tokio::time::Instant::now() + d);
+        self.shared.wait_for_room(deadline).await?;
+        let call = self.go(service_method, args);
+        match deadline {
+            Some(d) => call.deadline(d).await,
+            None => call.await,
+        }
     }
 
     /// Sends the call now and returns a handle that completes with the reply (Go's
@@ -350,6 +411,7 @@ async fn write_loop<W: AsyncWrite>(shared: Arc<Shared>, write: W) {
         if buf.capacity() > 1 << 20 {
             buf = Vec::new();
         }
+        shared.room.notify_waiters();
     }
 }
 
@@ -430,6 +492,11 @@ impl<R> Call<R> {
     /// Gives up on the call after `timeout` (replacing the client's default).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.sleep = Some(Box::pin(tokio::time::sleep(timeout)));
+        self
+    }
+
+    fn deadline(mut self, at: tokio::time::Instant) -> Self {
+        self.sleep = Some(Box::pin(tokio::time::sleep_until(at)));
         self
     }
 }
