@@ -4,7 +4,8 @@ mod common;
 
 use common::server::{GoServer, ServerInfo};
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 use std::sync::OnceLock;
 
 /// Builds the examples once (with every feature, as the test command does) and returns
@@ -25,11 +26,25 @@ fn examples_dir() -> &'static PathBuf {
     })
 }
 
+/// How long an example may run before the test fails (a hang is a failure, not a wait).
+const EXAMPLE_TIMEOUT: Duration = Duration::from_secs(120);
+
 fn run(example: &str, args: &[String]) -> String {
-    let out = Command::new(examples_dir().join(example))
+    let mut child = Command::new(examples_dir().join(example))
         .args(args)
-        .output()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap_or_else(|e| panic!("run example {example}: {e}"));
+    let deadline = Instant::now() + EXAMPLE_TIMEOUT;
+    while child.try_wait().expect("poll the example").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("example {example} did not finish within {EXAMPLE_TIMEOUT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().expect("collect the example's output");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success(),
