@@ -84,7 +84,19 @@ pub fn gobrpc(args: &[&str], stdin: &[u8]) -> Run {
     let feeder = std::thread::spawn(move || {
         let _ = w.write_all(&input);
     });
-    let out = child.wait_with_output().expect("wait for gobrpc");
+    // A hang is a failure: the process is killed after a deadline.
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let out = match rx.recv_timeout(std::time::Duration::from_secs(120)) {
+        Ok(out) => out.expect("wait for gobrpc"),
+        Err(_) => {
+            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+            panic!("gobrpc {args:?} did not finish within 120 s");
+        }
+    };
     feeder.join().expect("stdin feeder");
     Run {
         code: out.status.code().unwrap_or(-1),
