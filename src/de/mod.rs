@@ -238,7 +238,9 @@ impl DecoderState {
 pub struct Decoder<R> {
     reader: R,
     state: DecoderState,
+    /// Bytes read; `buf[pos..]` are not yet decoded.
     buf: Vec<u8>,
+    pos: usize,
     eof: bool,
 }
 
@@ -257,6 +259,7 @@ impl<R: Read> Decoder<R> {
             reader,
             state: DecoderState::with_limits(limits),
             buf: Vec::new(),
+            pos: 0,
             eof: false,
         }
     }
@@ -287,14 +290,15 @@ impl<R: Read> Decoder<R> {
         mut f: impl FnMut(&mut DecoderState, &[u8]) -> Result<Option<(T, usize)>>,
     ) -> Result<T> {
         loop {
-            if !self.buf.is_empty() || self.eof {
-                if let Some((v, used)) = f(&mut self.state, &self.buf)? {
-                    self.buf.drain(..used);
+            let unread = &self.buf[self.pos..];
+            if !unread.is_empty() || self.eof {
+                if let Some((v, used)) = f(&mut self.state, unread)? {
+                    self.pos += used;
                     return Ok(v);
                 }
             }
             if self.eof {
-                return Err(if self.buf.is_empty() {
+                return Err(if self.pos == self.buf.len() {
                     Error::eof()
                 } else {
                     Error::unexpected_eof()
@@ -304,9 +308,14 @@ impl<R: Read> Decoder<R> {
         }
     }
 
-    /// Reads more bytes: at most what the next message still lacks (so a lying length prefix
-    /// costs nothing up front), at least one chunk.
+    /// Reads one more chunk. Memory grows only with bytes that actually arrived, never with
+    /// what a length prefix claims.
     fn fill(&mut self) -> Result<()> {
+        // Drop what was consumed before growing (cheap: only when it is most of the buffer).
+        if self.pos > 0 && self.pos >= self.buf.len() / 2 {
+            self.buf.drain(..self.pos);
+            self.pos = 0;
+        }
         let start = self.buf.len();
         self.buf.resize(start + READ_CHUNK, 0);
         let n = loop {
