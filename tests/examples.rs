@@ -5,8 +5,8 @@ mod common;
 use common::server::{GoServer, ServerInfo};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 /// Builds the examples once (with every feature, as the test command does) and returns
 /// the directory holding them.
@@ -44,7 +44,9 @@ fn run(example: &str, args: &[String]) -> String {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    let out = child.wait_with_output().expect("collect the example's output");
+    let out = child
+        .wait_with_output()
+        .expect("collect the example's output");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success(),

@@ -415,13 +415,12 @@ async fn write_loop<W: AsyncWrite>(shared: Arc<Shared>, write: W) {
     }
 }
 
-async fn read_loop<R: AsyncRead>(shared: Arc<Shared>, read: R) {
+async fn read_loop<R: AsyncRead + Unpin>(shared: Arc<Shared>, read: R) {
     use futures_core::Stream;
     let decoder = ResponseDecoder::new(shared.pending.clone(), shared.config.limits);
-    let frames = tokio_util::codec::FramedRead::new(read, decoder);
-    tokio::pin!(frames);
+    let mut frames = tokio_util::codec::FramedRead::new(read, decoder);
     let err = loop {
-        let next = std::future::poll_fn(|cx| frames.as_mut().poll_next(cx)).await;
+        let next = std::future::poll_fn(|cx| Pin::new(&mut frames).poll_next(cx)).await;
         match next {
             Some(Ok(Event::Reply(call, outcome))) => call.complete(outcome),
             Some(Ok(Event::Discarded(seq))) => {
@@ -442,6 +441,9 @@ async fn read_loop<R: AsyncRead>(shared: Arc<Shared>, read: R) {
         tracing::warn!(error = %err, "gob rpc: connection failed");
     }
     shared.close_writer();
+    if let Some(call) = frames.decoder_mut().take_call() {
+        call.complete(Err(err.clone()));
+    }
     shared.pending.fail_all(err);
 }
 

@@ -39,6 +39,15 @@ impl ResponseDecoder {
     }
 }
 
+impl ResponseDecoder {
+    /// The call whose reply body was being read, if any: when the connection fails it must
+    /// be completed with the error too (it is no longer in the pending map).
+    pub(crate) fn take_call(&mut self) -> Option<Box<dyn Waiting>> {
+        self.header = None;
+        self.call.take()
+    }
+}
+
 impl tokio_util::codec::Decoder for ResponseDecoder {
     type Item = Event;
     type Error = Error;
@@ -93,7 +102,19 @@ impl tokio_util::codec::Decoder for ResponseDecoder {
         match self.decode(src)? {
             Some(ev) => Ok(Some(ev)),
             None if src.is_empty() && self.header.is_none() => Ok(None),
-            None => Err(Error::UnexpectedEof),
+            None => {
+                // The stream ended inside a response. Its call gets Go's "reading body …"
+                // error; the calls still waiting get "unexpected EOF" when the stream ends.
+                src.clear();
+                self.header = None;
+                match self.call.take() {
+                    Some(call) => {
+                        let eof = Arc::new(crate::Error::unexpected_eof());
+                        Ok(Some(Event::Reply(call, Err(Error::ReadingBody(eof)))))
+                    }
+                    None => Err(Error::UnexpectedEof),
+                }
+            }
         }
     }
 }

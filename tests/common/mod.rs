@@ -152,6 +152,9 @@ pub fn go_decode(inputs: &[(String, Vec<u8>)]) -> Vec<GoReport> {
 }
 #[cfg(feature = "derive")]
 pub mod gotypes;
+pub mod mem;
+#[cfg(all(feature = "rpc", feature = "derive"))]
+pub mod peer;
 #[cfg(feature = "rpc")]
 pub mod rpc;
 pub mod server;
