@@ -11,7 +11,10 @@
 //!
 //! # Example
 //!
-//! ```ignore
+//! (Runnable versions of this example are in the `gobrpc` crate docs; a proc-macro crate
+//! cannot run doctests that use the crate it serves.)
+//!
+//! ```text
 //! use gobrpc::GobType;
 //! use serde::Serialize;
 //!
