@@ -179,7 +179,7 @@ impl Annotator<'_, '_> {
 
     fn name_at(&self, id: TypeId, depth: usize) -> String {
         if let Some(b) = id.builtin() {
-            return builtin_name(b).to_string();
+            return Builtin::go_name(b).to_string();
         }
         let Some(wt) = self.types.get(&id.0) else {
             return format!("#{id}");
@@ -380,19 +380,6 @@ impl Annotator<'_, '_> {
         self.value(concrete, Some("value"))?;
         self.depth -= 1;
         Ok(())
-    }
-}
-
-fn builtin_name(b: Builtin) -> &'static str {
-    match b {
-        Builtin::Bool => "bool",
-        Builtin::Int => "int",
-        Builtin::Uint => "uint",
-        Builtin::Float => "float",
-        Builtin::Bytes => "[]byte",
-        Builtin::String => "string",
-        Builtin::Complex => "complex",
-        Builtin::Interface => "interface",
     }
 }
 
