@@ -45,6 +45,8 @@ func main() {
 		err = cmdDecode(os.Args[2:])
 	case "bench-codec":
 		err = cmdBenchCodec(os.Args[2:])
+	case "bench-rpc-client":
+		err = cmdBenchRPCClient(os.Args[2:])
 	case "server":
 		err = cmdServer(os.Args[2:])
 	default:

@@ -1,0 +1,183 @@
+//! `gobrpc-bench`: gobrpc against Go's `encoding/gob` + `net/rpc` (and the gobwire crate),
+//! side by side in one invocation. See BENCHMARKS.md; `scripts/bench` builds and runs it.
+//!
+//! ```text
+//! gobrpc-bench [--quick] [--json PATH] [--rounds N] [--duration-ms N] [--warmup-ms N]
+//!              [--rust-threads N] [--only SUBSTR] [--gointerop PATH]
+//! gobrpc-bench client       --addr A --scenario latency_seq|throughput|bytes [...]   (one run)
+//! gobrpc-bench floor-client --addr A --scenario ...                                (one run)
+//! gobrpc-bench codec [--sample-ms N] [--samples N] [--run SUBSTR]            (JSON lines)
+//! ```
+
+mod client;
+mod codec;
+mod harness;
+mod sys;
+
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+static STARTED: OnceLock<Instant> = OnceLock::new();
+
+/// When this process started (for progress lines).
+pub fn started() -> Instant {
+    *STARTED.get_or_init(Instant::now)
+}
+
+const USAGE: &str = "usage:
+  gobrpc-bench [--quick] [--json PATH] [--rounds N] [--duration-ms N] [--warmup-ms N]
+               [--rust-threads N] [--only SUBSTR] [--gointerop PATH]
+      run every scenario, gobrpc and Go alternating, and print the table
+      (--rust-threads: tokio workers in gobrpc's client process, 0 = current-thread runtime)
+  gobrpc-bench client|floor-client --addr ADDR --scenario latency_seq|throughput|bytes
+               [--concurrency N] [--duration-ms N] [--warmup-ms N] [--size N] [--count N]
+               [--threads N]
+      one measured run (what the harness spawns); one JSON line
+  gobrpc-bench codec [--sample-ms N] [--samples N] [--run SUBSTR]
+      gobrpc's and gobwire's codec scenarios; one JSON line each";
+
+/// `--flag value` pairs after the subcommand.
+struct Flags(Vec<String>);
+
+impl Flags {
+    fn take(&mut self, name: &str) -> Option<String> {
+        let i = self.0.iter().position(|a| a == name)?;
+        if i + 1 >= self.0.len() {
+            fail(&format!("{name} needs a value"));
+        }
+        let v = self.0.remove(i + 1);
+        self.0.remove(i);
+        Some(v)
+    }
+
+    fn switch(&mut self, name: &str) -> bool {
+        match self.0.iter().position(|a| a == name) {
+            Some(i) => {
+                self.0.remove(i);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn num<T: std::str::FromStr>(&mut self, name: &str, default: T) -> T {
+        match self.take(name) {
+            Some(v) => v
+                .parse()
+                .unwrap_or_else(|_| fail(&format!("{name}: not a number: {v}"))),
+            None => default,
+        }
+    }
+
+    fn done(self) {
+        if let Some(a) = self.0.first() {
+            fail(&format!("unexpected argument {a:?}"));
+        }
+    }
+}
+
+fn fail(msg: &str) -> ! {
+    eprintln!("gobrpc-bench: {msg}\n{USAGE}");
+    std::process::exit(2)
+}
+
+fn main() {
+    started();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let sub = match args.first().map(String::as_str) {
+        Some("client" | "floor-client" | "codec" | "run") => args.remove(0),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            return;
+        }
+        _ => "run".to_string(),
+    };
+    let mut f = Flags(args);
+    let result = match sub.as_str() {
+        "client" | "floor-client" => {
+            let o = client::ClientOpts {
+                addr: f
+                    .take("--addr")
+                    .unwrap_or_else(|| fail("--addr is required")),
+                scenario: f
+                    .take("--scenario")
+                    .unwrap_or_else(|| fail("--scenario is required")),
+                concurrency: f.num("--concurrency", 1),
+                duration: Duration::from_millis(f.num("--duration-ms", 2000)),
+                warmup: Duration::from_millis(f.num("--warmup-ms", 300)),
+                size: f.num("--size", 64 << 20),
+                count: f.num("--count", 2),
+                threads: f.num("--threads", 0),
+            };
+            f.done();
+            let r = if sub == "client" {
+                client::run_client(&o)
+            } else {
+                client::run_floor_client(&o)
+            };
+            r.map(|r| println!("{}", serde_json::to_string(&r).expect("json")))
+        }
+        "codec" => {
+            let sample = Duration::from_millis(f.num("--sample-ms", 200));
+            let samples = f.num("--samples", 3);
+            let filter = f.take("--run").unwrap_or_default();
+            f.done();
+            run_codec(sample, samples, &filter);
+            Ok(())
+        }
+        _ => {
+            let mut cfg = harness::Config::new(f.switch("--quick"));
+            cfg.json = f.take("--json").map(Into::into);
+            cfg.rounds = f.num("--rounds", cfg.rounds);
+            cfg.duration_ms = f.num("--duration-ms", cfg.duration_ms);
+            cfg.warmup_ms = f.num("--warmup-ms", cfg.warmup_ms);
+            cfg.rust_threads = f.num("--rust-threads", cfg.rust_threads);
+            cfg.only = f.take("--only");
+            if let Some(p) = f.take("--gointerop") {
+                cfg.gointerop = p.into();
+            }
+            f.done();
+            harness::run(cfg)
+        }
+    };
+    if let Err(e) = result {
+        eprintln!("gobrpc-bench: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// Both Rust crates' codec scenarios, one JSON line each; a scenario whose check or run
+/// fails (e.g. gobwire cannot express a value) is reported with an `error` and no time.
+fn run_codec(sample: Duration, samples: usize, filter: &str) {
+    // A failed check is reported in the JSON line; keep stderr quiet.
+    std::panic::set_hook(Box::new(|_| {}));
+    for name in codec::SCENARIOS {
+        if !name.contains(filter) {
+            continue;
+        }
+        for lib in ["gobrpc", "gobwire"] {
+            let timed = std::panic::catch_unwind(|| {
+                let mut op = if lib == "gobrpc" {
+                    codec::gobrpc_op(name)
+                } else {
+                    codec::gobwire_op(name)
+                };
+                codec::time_op(&mut op, sample, samples)
+            });
+            let line = match timed {
+                Ok((ns, iters)) => serde_json::json!({
+                    "lib": lib, "name": name, "ns_per_op": ns, "iters_per_sample": iters,
+                }),
+                Err(p) => {
+                    let msg = p
+                        .downcast_ref::<String>()
+                        .cloned()
+                        .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                        .unwrap_or_else(|| "panicked".into());
+                    serde_json::json!({"lib": lib, "name": name, "error": msg})
+                }
+            };
+            println!("{line}");
+        }
+    }
+}
