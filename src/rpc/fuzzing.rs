@@ -11,18 +11,23 @@ use tokio_util::codec::Decoder;
 /// Feeds `data` to a client's response decoder, in chunks of `chunk` bytes, with calls of
 /// several reply types waiting (sequence numbers 0–3). Returns how many events it produced.
 pub fn response_stream(data: &[u8], chunk: usize) -> usize {
+    use std::collections::HashMap;
+    use tokio::sync::oneshot::{channel, Receiver};
+
+    /// Registers a call with reply type `R` under `seq`; the receiver keeps it wanted.
+    fn wait<R: super::pending::Reply>(pending: &Pending, seq: u64) -> Receiver<super::Result<R>> {
+        let (tx, rx) = channel();
+        let _ = pending.insert(seq, Box::new(Typed::new(Sink::Oneshot(tx))));
+        rx
+    }
+
     let pending = Arc::new(Pending::default());
-    let mut rx = Vec::new();
-    let (tx, r) = tokio::sync::oneshot::channel::<super::Result<String>>();
-    rx.push(r);
-    let _ = pending.insert(0, Box::new(Typed::new(Sink::Oneshot(tx))));
-    let (tx, _r1) = tokio::sync::oneshot::channel::<super::Result<Vec<i64>>>();
-    let _ = pending.insert(1, Box::new(Typed::new(Sink::Oneshot(tx))));
-    let (tx, _r2) = tokio::sync::oneshot::channel::<super::Result<DynamicReply>>();
-    let _ = pending.insert(2, Box::new(Typed::new(Sink::Oneshot(tx))));
-    let (tx, _r3) =
-        tokio::sync::oneshot::channel::<super::Result<std::collections::HashMap<String, i64>>>();
-    let _ = pending.insert(3, Box::new(Typed::new(Sink::Oneshot(tx))));
+    let _waiting = (
+        wait::<String>(&pending, 0),
+        wait::<Vec<i64>>(&pending, 1),
+        wait::<DynamicReply>(&pending, 2),
+        wait::<HashMap<String, i64>>(&pending, 3),
+    );
 
     let limits = Limits::default().max_message(1 << 20);
     let mut dec = ResponseDecoder::new(pending.clone(), limits);
