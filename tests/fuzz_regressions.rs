@@ -1,36 +1,10 @@
 //! Every input a fuzz target ever crashed on, replayed through the same checks
 //! (`tests/regressions/<target>_<what>.gob`). A new crash becomes a file here.
 
-use gobrpc::{DecoderState, EncoderState, Limits};
+use gobrpc::DecoderState;
 
-/// The `decode_value` target's checks: decode, skip, re-encode, decode again.
-fn decode_value_target(data: &[u8]) {
-    let limits = Limits::default().max_message(1 << 20).max_depth(200);
-    let mut st = DecoderState::with_limits(limits);
-    let mut rest = data;
-    let mut values = Vec::new();
-    while let Ok(Some((v, used))) = st.decode_value(rest) {
-        values.push(v);
-        rest = &rest[used..];
-        if rest.is_empty() {
-            break;
-        }
-    }
-    let mut enc = EncoderState::new();
-    let mut out = Vec::new();
-    for v in &values {
-        if enc.encode_value(v, &mut out).is_err() {
-            return;
-        }
-    }
-    let mut again = DecoderState::new();
-    let mut rest = &out[..];
-    for v in &values {
-        let (w, used) = again.decode_value(rest).unwrap().unwrap();
-        assert_eq!(w.value, v.value);
-        rest = &rest[used..];
-    }
-}
+#[path = "../fuzz/fuzz_targets/decode_value_checks.rs"]
+mod checks;
 
 #[test]
 fn regressions_replay_cleanly() {
@@ -41,7 +15,7 @@ fn regressions_replay_cleanly() {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let data = std::fs::read(&path).unwrap();
         if name.starts_with("decode_value_") {
-            decode_value_target(&data);
+            checks::decode_value_checks(&data);
             n += 1;
         } else if name.starts_with("response_stream_") {
             let whole = gobrpc::rpc::fuzzing::response_stream(&data, usize::MAX);
