@@ -12,6 +12,7 @@
 mod client;
 mod codec;
 mod harness;
+mod scenarios;
 mod sys;
 
 use std::sync::OnceLock;
