@@ -513,24 +513,25 @@ impl<'a> Resolver<'a> {
         r.check_value_cycles(decls)
     }
 
+    /// Starts resolving the declaration `name`: fails on a cycle (`cycle` names the kind of
+    /// declaration) or on declarations nested too deeply.
+    fn enter(&mut self, name: &str, pos: Pos, cycle: &str) -> Result<(), DeclError> {
+        if self.resolving.len() >= MAX_DEPTH {
+            return Err(DeclError::at(pos, "type declarations nested too deeply"));
+        }
+        if !self.resolving.insert(name.to_string()) {
+            return Err(DeclError::at(pos, format!("{cycle} {name}")));
+        }
+        Ok(())
+    }
+
     /// Resolves an alias to its target.
     fn alias(&mut self, name: &str) -> Result<TyRef, DeclError> {
         if let Some(&t) = self.d.declared.get(name) {
             return Ok(t);
         }
         let decl = self.decls[name];
-        if self.resolving.len() >= MAX_DEPTH {
-            return Err(DeclError::at(
-                decl.pos,
-                "type declarations nested too deeply",
-            ));
-        }
-        if !self.resolving.insert(name.to_string()) {
-            return Err(DeclError::at(
-                decl.pos,
-                format!("invalid recursive type alias {name}"),
-            ));
-        }
+        self.enter(name, decl.pos, "invalid recursive type alias")?;
         let t = self.resolve(&decl.ty)?;
         self.resolving.remove(name);
         self.d.declared.insert(name.to_string(), t);
@@ -544,18 +545,7 @@ impl<'a> Resolver<'a> {
             return Ok(());
         }
         let decl = self.decls[name];
-        if self.resolving.len() >= MAX_DEPTH {
-            return Err(DeclError::at(
-                decl.pos,
-                "type declarations nested too deeply",
-            ));
-        }
-        if !self.resolving.insert(name.to_string()) {
-            return Err(DeclError::at(
-                decl.pos,
-                format!("invalid recursive type {name}"),
-            ));
-        }
+        self.enter(name, decl.pos, "invalid recursive type")?;
         let target = self.resolve(&decl.ty)?;
         if self.d.kind(target) == &Kind::Pending {
             let target_name = self.d.get(target).name.clone();
