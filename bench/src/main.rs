@@ -6,7 +6,7 @@
 //!              [--rust-threads N] [--only SUBSTR] [--gointerop PATH]
 //! gobrpc-bench client       --addr A --scenario latency_seq|throughput|bytes [...]   (one run)
 //! gobrpc-bench floor-client --addr A --scenario ...                                (one run)
-//! gobrpc-bench codec [--sample-ms N] [--samples N] [--run SUBSTR]            (JSON lines)
+//! gobrpc-bench codec [--sample-ms N] [--samples N] [--run SUBSTR] [--lib gobrpc|gobwire] (JSON lines)
 //! ```
 
 mod client;
@@ -34,7 +34,7 @@ const USAGE: &str = "usage:
                [--concurrency N] [--duration-ms N] [--warmup-ms N] [--size N] [--count N]
                [--threads N]
       one measured run (what the harness spawns); one JSON line
-  gobrpc-bench codec [--sample-ms N] [--samples N] [--run SUBSTR]
+  gobrpc-bench codec [--sample-ms N] [--samples N] [--run SUBSTR] [--lib gobrpc|gobwire]
       gobrpc's and gobwire's codec scenarios; one JSON line each";
 
 /// `--flag value` pairs after the subcommand.
@@ -122,8 +122,9 @@ fn main() {
             let sample = Duration::from_millis(f.num("--sample-ms", 200));
             let samples = f.num("--samples", 3);
             let filter = f.take("--run").unwrap_or_default();
+            let lib = f.take("--lib").unwrap_or_default();
             f.done();
-            run_codec(sample, samples, &filter);
+            run_codec(sample, samples, &filter, &lib);
             Ok(())
         }
         _ => {
@@ -149,7 +150,7 @@ fn main() {
 
 /// Both Rust crates' codec scenarios, one JSON line each; a scenario whose check or run
 /// fails (e.g. gobwire cannot express a value) is reported with an `error` and no time.
-fn run_codec(sample: Duration, samples: usize, filter: &str) {
+fn run_codec(sample: Duration, samples: usize, filter: &str, lib_filter: &str) {
     // A failed check is reported in the JSON line; keep stderr quiet.
     std::panic::set_hook(Box::new(|_| {}));
     for name in codec::SCENARIOS {
@@ -157,6 +158,9 @@ fn run_codec(sample: Duration, samples: usize, filter: &str) {
             continue;
         }
         for lib in ["gobrpc", "gobwire"] {
+            if !lib.contains(lib_filter) {
+                continue;
+            }
             let timed = std::panic::catch_unwind(|| {
                 let mut op = if lib == "gobrpc" {
                     codec::gobrpc_op(name)
