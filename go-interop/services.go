@@ -203,6 +203,27 @@ func (Echo) Time(t time.Time, reply *time.Time) error { *reply = t; return nil }
 
 func (Echo) Bytes(b []byte, reply *[]byte) error { *reply = b; return nil }
 
+// Fill replies with n bytes of benchPayload's pattern (b[i] = byte(uint32(i)*2654435761>>24)):
+// a large reply for a small request. The last slice is kept, so repeated calls measure
+// the transfer rather than the fill.
+func (Echo) Fill(n int, reply *[]byte) error {
+	if n < 0 || n > 1<<30 {
+		return errors.New("Echo.Fill: size out of range")
+	}
+	fillCache.Lock()
+	defer fillCache.Unlock()
+	if len(fillCache.b) != n {
+		fillCache.b = benchPayload(n)
+	}
+	*reply = fillCache.b
+	return nil
+}
+
+var fillCache struct {
+	sync.Mutex
+	b []byte
+}
+
 func (Echo) Any(v AnyHolder, reply *AnyHolder) error { *reply = v; return nil }
 
 func (Echo) Nested(m map[string]map[string][]int, reply *map[string]map[string][]int) error {

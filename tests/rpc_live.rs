@@ -12,6 +12,8 @@ mod common;
 mod concurrency;
 #[path = "rpc_live/errors.rs"]
 mod errors;
+#[path = "rpc_live/large_replies.rs"]
+mod large_replies;
 #[path = "rpc_live/services.rs"]
 mod services;
 #[path = "rpc_live/shutdown.rs"]

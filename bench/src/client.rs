@@ -8,8 +8,8 @@
 
 use crate::codec::{hex, Args, Reply, Request, GO_CALL_SEQ1};
 use crate::sys::rusage_self;
+use gobrpc::types::Bytes;
 use serde::{Deserialize, Serialize};
-use serde_bytes::ByteBuf;
 use std::io::{Read, Write};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -59,11 +59,17 @@ pub struct ClientOpts {
     pub threads: usize,
 }
 
-/// The deterministic payload both clients send (the same formula in Go).
-pub fn payload(n: usize) -> Vec<u8> {
-    (0..n as u32)
-        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
-        .collect()
+/// Byte `i` of `Echo.Fill`'s reply (go-interop/SERVER.md).
+fn fill_byte(i: usize) -> u8 {
+    ((i as u32).wrapping_mul(2_654_435_761) >> 24) as u8
+}
+
+/// Checks an `Echo.Fill` reply, as Go's client does (every byte, one pass).
+fn check_fill(b: &[u8]) -> Result<(), String> {
+    match b.iter().enumerate().find(|&(i, &x)| x != fill_byte(i)) {
+        None => Ok(()),
+        Some((i, _)) => Err(format!("Echo.Fill: byte {i} differs")),
+    }
 }
 
 fn latency_stats(mut lats: Vec<f64>) -> (f64, f64, f64) {
@@ -180,27 +186,28 @@ async fn client_scenario(o: &ClientOpts) -> Result<RunResult, String> {
                 t.await.map_err(|e| e.to_string())??;
             }
         }
-        "bytes" => {
+        "reply" => {
             r.concurrency = 1;
-            let small: ByteBuf = client
-                .call("Echo.Bytes", &ByteBuf::from(vec![1u8, 2, 3]))
+            // A small call first (the reply header's type definition), as Go's client does.
+            let small: Bytes = client
+                .call("Echo.Fill", &3i64)
                 .await
                 .map_err(|e| e.to_string())?;
-            assert_eq!(&small[..], &[1, 2, 3]);
-            let data = ByteBuf::from(payload(o.size));
+            check_fill(&small)?;
             r.payload_bytes = o.size as i64;
             let ru0 = rusage_self();
             let start = Instant::now();
             for _ in 0..o.count {
                 let t0 = Instant::now();
-                let back: ByteBuf = client
-                    .call("Echo.Bytes", &data)
+                let back: Bytes = client
+                    .call("Echo.Fill", &(o.size as i64))
                     .await
                     .map_err(|e| e.to_string())?;
                 r.round_trips_s.push(t0.elapsed().as_secs_f64());
-                if back[..] != data[..] {
-                    return Err("Echo.Bytes: reply differs from the payload".into());
+                if back.len() != o.size {
+                    return Err(format!("Echo.Fill: {} bytes, want {}", back.len(), o.size));
                 }
+                check_fill(&back)?;
                 r.calls += 1;
             }
             r.elapsed_ns = start.elapsed().as_nanos() as i64;
@@ -256,20 +263,64 @@ pub fn start_echo_server() -> std::io::Result<std::net::SocketAddr> {
     Ok(addr)
 }
 
-/// The raw client: blocking socket, the bytes of a steady-state gob call (25 bytes, spec
-/// §2.1 "later call"), the same number read back. Throughput keeps `concurrency` requests in
-/// flight on the one connection and batches every refill into one write — the least work a
-/// client can do per call.
-pub fn run_floor_client(o: &ClientOpts) -> Result<RunResult, String> {
+/// Which floor a raw client measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Floor {
+    /// The echo server: the same request bytes come straight back (no server work at all).
+    Echo,
+    /// The Go server: gobrpc's exact request bytes, replies read as bytes and not decoded
+    /// (the least any client of that server can do).
+    Server,
+}
+
+/// The raw client: a blocking socket and pre-encoded bytes. A call is the 25 bytes of a
+/// steady-state `Arith.Add(7, 8)` (spec §2.1 "later call"); its reply is as many bytes
+/// back from the echo server, or the Go server's 23-byte reply. Throughput keeps
+/// `concurrency` requests in flight on the one connection and batches every refill into one
+/// write. `reply` (Go server only) sends one `Echo.Fill(size)` at a time and reads the reply
+/// into one reused buffer.
+pub fn run_floor_client(o: &ClientOpts, floor: Floor) -> Result<RunResult, String> {
     let e = |e: std::io::Error| e.to_string();
     let mut sock = std::net::TcpStream::connect(o.addr.as_str()).map_err(e)?;
     sock.set_nodelay(true).map_err(e)?;
-    let req = hex(GO_CALL_SEQ1);
-    let unit = req.len();
     let mut r = RunResult {
         scenario: o.scenario.clone(),
         concurrency: o.concurrency,
         ..RunResult::default()
+    };
+    let mut enc = gobrpc::EncoderState::new();
+    let mut call =
+        |method: &'static str, seq: u64, args: &dyn Fn(&mut gobrpc::EncoderState, &mut Vec<u8>)| {
+            let mut out = Vec::new();
+            let header = Request {
+                service_method: method,
+                seq,
+            };
+            enc.encode(&header, &mut out)
+                .expect("encode a request header");
+            args(&mut enc, &mut out);
+            out
+        };
+    let add_args = |enc: &mut gobrpc::EncoderState, out: &mut Vec<u8>| {
+        enc.encode(&Args { a: 7, b: 8 }, out).expect("encode Args");
+    };
+    // The first call carries the type definitions: the Go server gets it (and answers it);
+    // the echo floor only ever sees steady-state calls.
+    let first = call("Arith.Add", 0, &add_args);
+    if floor == Floor::Server {
+        sock.write_all(&first).map_err(e)?;
+        read_reply(&mut sock, &mut Vec::new()).map_err(e)?;
+    }
+    let req = call("Arith.Add", 1, &add_args);
+    if floor == Floor::Echo {
+        assert_eq!(req, hex(GO_CALL_SEQ1), "the steady call is Go's");
+    }
+    let unit = match floor {
+        Floor::Echo => req.len(),
+        Floor::Server => {
+            sock.write_all(&req).map_err(e)?;
+            read_reply(&mut sock, &mut Vec::new()).map_err(e)?
+        }
     };
     match o.scenario.as_str() {
         "latency_seq" => {
@@ -304,7 +355,7 @@ pub fn run_floor_client(o: &ClientOpts) -> Result<RunResult, String> {
         "throughput" => {
             let window = o.concurrency.max(1);
             let batch: Vec<u8> = req.repeat(window);
-            let mut buf = vec![0u8; batch.len().max(64 << 10)];
+            let mut buf = vec![0u8; (unit * window).max(64 << 10)];
             sock.write_all(&batch).map_err(e)?;
             let (mut bytes_in, mut done) = (0usize, 0u64);
             let warm_end = Instant::now() + o.warmup;
@@ -313,7 +364,7 @@ pub fn run_floor_client(o: &ClientOpts) -> Result<RunResult, String> {
             loop {
                 let n = sock.read(&mut buf).map_err(e)?;
                 if n == 0 {
-                    return Err("echo server closed".into());
+                    return Err("the server closed the connection".into());
                 }
                 bytes_in += n;
                 let completed = (bytes_in / unit) as u64 - done;
@@ -333,55 +384,79 @@ pub fn run_floor_client(o: &ClientOpts) -> Result<RunResult, String> {
                     _ => {}
                 }
                 if completed > 0 {
-                    sock.write_all(&batch[..completed as usize * unit])
+                    sock.write_all(&batch[..completed as usize * req.len()])
                         .map_err(e)?;
                 }
             }
         }
-        "bytes" => {
+        "reply" if floor == Floor::Server => {
             r.concurrency = 1;
-            // The bytes gobrpc writes for a steady-state Echo.Bytes call of this payload.
-            let mut enc = gobrpc::EncoderState::new();
-            let mut warm = Vec::new();
-            let header = |seq| Request {
-                service_method: "Echo.Bytes",
-                seq,
+            let fill = |n: i64| {
+                move |enc: &mut gobrpc::EncoderState, out: &mut Vec<u8>| {
+                    enc.encode(&n, out).expect("encode an int");
+                }
             };
-            enc.encode(&header(0), &mut warm)
-                .map_err(|e| e.to_string())?;
-            enc.encode(&ByteBuf::from(vec![1u8, 2, 3]), &mut warm)
-                .map_err(|e| e.to_string())?;
-            let mut request = Vec::new();
-            {
-                let data = ByteBuf::from(payload(o.size));
-                enc.encode(&header(1), &mut request)
-                    .map_err(|e| e.to_string())?;
-                enc.encode(&data, &mut request).map_err(|e| e.to_string())?;
-            }
+            let small = call("Echo.Fill", 2, &fill(3));
+            sock.write_all(&small).map_err(e)?;
+            read_reply(&mut sock, &mut Vec::new()).map_err(e)?;
+            let request = call("Echo.Fill", 3, &fill(o.size as i64));
+            // The first large reply gives the length; it is not timed.
+            let mut back = Vec::new();
+            sock.write_all(&request).map_err(e)?;
+            let len = read_reply(&mut sock, &mut back).map_err(e)?;
             r.payload_bytes = o.size as i64;
-            let mut back = vec![0u8; request.len()];
             let ru0 = rusage_self();
             let start = Instant::now();
-            let request = Arc::new(request);
             for _ in 0..o.count {
                 let t0 = Instant::now();
-                // Write from a second thread while this one reads: neither side may stall.
-                let mut w = sock.try_clone().map_err(e)?;
-                let req = request.clone();
-                let writer = std::thread::spawn(move || w.write_all(&req));
-                sock.read_exact(&mut back).map_err(e)?;
-                writer.join().map_err(|_| "writer panicked")?.map_err(e)?;
+                sock.write_all(&request).map_err(e)?;
+                sock.read_exact(&mut back[..len]).map_err(e)?;
                 r.round_trips_s.push(t0.elapsed().as_secs_f64());
-                if back[..] != request[..] {
-                    return Err("echo differs".into());
+                if back[len - 1] != fill_byte(o.size - 1) {
+                    return Err("Echo.Fill: last byte differs".into());
                 }
                 r.calls += 1;
             }
             r.elapsed_ns = start.elapsed().as_nanos() as i64;
             cpu_window(&mut r, ru0);
         }
-        s => return Err(format!("unknown scenario {s}")),
+        s => return Err(format!("scenario {s} has no {floor:?} floor")),
     }
     r.max_rss_kib = rusage_self().max_rss_kib;
     Ok(r)
+}
+
+/// Reads one net/rpc reply as bytes into `buf` (its header and body messages, and any type
+/// definitions before them) without decoding it; returns its length.
+fn read_reply(sock: &mut impl Read, buf: &mut Vec<u8>) -> std::io::Result<usize> {
+    buf.clear();
+    let mut values = 0;
+    while values < 2 {
+        let mut first = [0u8; 1];
+        sock.read_exact(&mut first)?;
+        buf.push(first[0]);
+        let len = if first[0] < 0x80 {
+            first[0] as usize
+        } else {
+            let n = (first[0] as i8).unsigned_abs() as usize;
+            let mut be = [0u8; 8];
+            sock.read_exact(&mut be[8 - n..])?;
+            buf.extend_from_slice(&be[8 - n..]);
+            u64::from_be_bytes(be) as usize
+        };
+        let at = buf.len();
+        buf.resize(at + len, 0);
+        sock.read_exact(&mut buf[at..])?;
+        // The message starts with its type id, a gob int: its lowest bit is the sign, set
+        // for a type definition. A one-byte uint is that byte; a longer one ends with it.
+        let body = &buf[at..];
+        let low = match body[0] {
+            b if b < 0x80 => b,
+            b => body[(b as i8).unsigned_abs() as usize],
+        };
+        if low & 1 == 0 {
+            values += 1;
+        }
+    }
+    Ok(buf.len())
 }

@@ -4,8 +4,8 @@
 //! ```text
 //! gobrpc-bench [--quick] [--json PATH] [--rounds N] [--duration-ms N] [--warmup-ms N]
 //!              [--rust-threads N] [--only SUBSTR] [--gointerop PATH]
-//! gobrpc-bench client       --addr A --scenario latency_seq|throughput|bytes [...]   (one run)
-//! gobrpc-bench floor-client --addr A --scenario ...                                (one run)
+//! gobrpc-bench client       --addr A --scenario latency_seq|throughput|reply [...]   (one run)
+//! gobrpc-bench floor-client --addr A --floor echo|server --scenario ...            (one run)
 //! gobrpc-bench codec [--sample-ms N] [--samples N] [--run SUBSTR] [--lib gobrpc|gobwire] (JSON lines)
 //! ```
 
@@ -14,6 +14,7 @@ mod codec;
 mod harness;
 mod scenarios;
 mod sys;
+mod table;
 
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -30,10 +31,11 @@ const USAGE: &str = "usage:
                [--rust-threads N] [--only SUBSTR] [--gointerop PATH]
       run every scenario, gobrpc and Go alternating, and print the table
       (--rust-threads: tokio workers in gobrpc's client process, 0 = current-thread runtime)
-  gobrpc-bench client|floor-client --addr ADDR --scenario latency_seq|throughput|bytes
+  gobrpc-bench client|floor-client --addr ADDR --scenario latency_seq|throughput|reply
                [--concurrency N] [--duration-ms N] [--warmup-ms N] [--size N] [--count N]
-               [--threads N]
-      one measured run (what the harness spawns); one JSON line
+               [--threads N] [--floor echo|server]
+      one measured run (what the harness spawns); one JSON line. floor-client is the raw
+      client: --floor echo (default) against the echo server, server against the Go server
   gobrpc-bench codec [--sample-ms N] [--samples N] [--run SUBSTR] [--lib gobrpc|gobwire]
       gobrpc's and gobwire's codec scenarios; one JSON line each";
 
@@ -110,11 +112,16 @@ fn main() {
                 count: f.num("--count", 2),
                 threads: f.num("--threads", 0),
             };
+            let floor = match f.take("--floor").as_deref() {
+                None | Some("echo") => client::Floor::Echo,
+                Some("server") => client::Floor::Server,
+                Some(x) => fail(&format!("--floor {x}: echo or server")),
+            };
             f.done();
             let r = if sub == "client" {
                 client::run_client(&o)
             } else {
-                client::run_floor_client(&o)
+                client::run_floor_client(&o, floor)
             };
             r.map(|r| println!("{}", serde_json::to_string(&r).expect("json")))
         }

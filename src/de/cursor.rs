@@ -18,6 +18,9 @@ pub(crate) struct Cursor<'a, 'd> {
     pub(crate) input: Input<'a>,
     pub(crate) st: &'d mut DecoderState,
     depth: usize,
+    /// The buffer `input` reads, when [`types::Bytes`](crate::types::Bytes) values may
+    /// share it instead of copying.
+    pub(crate) shared: Option<&'a bytes::Bytes>,
 }
 
 /// Go's error for a field delta past the last field.
@@ -31,6 +34,7 @@ impl<'a, 'd> Cursor<'a, 'd> {
             input,
             st,
             depth: 0,
+            shared: None,
         }
     }
 

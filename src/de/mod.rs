@@ -136,6 +136,16 @@ impl DecoderState {
         self.run(buf, |c, id| value::deserialize_top::<T>(c, id))
     }
 
+    /// Like [`decode`](Self::decode), but [`types::Bytes`](crate::types::Bytes) values of
+    /// 1 KiB or more are views into `buf` instead of copies (see there). This is how the
+    /// client decodes large replies.
+    pub fn decode_shared<T: DeserializeOwned>(
+        &mut self,
+        buf: &bytes::Bytes,
+    ) -> Result<Option<(T, usize)>> {
+        self.run_on(buf, Some(buf), |c, id| value::deserialize_top::<T>(c, id))
+    }
+
     /// Decodes one value of any type into a [`TypedValue`](crate::TypedValue), keeping the
     /// type definitions it used. Returns `None` if `buf` does not yet hold the whole value.
     pub fn decode_value(&mut self, buf: &[u8]) -> Result<Option<(crate::TypedValue, usize)>> {
@@ -154,10 +164,21 @@ impl DecoderState {
         buf: &[u8],
         f: impl FnOnce(&mut Cursor<'_, '_>, TypeId) -> Result<T>,
     ) -> Result<Option<(T, usize)>> {
+        self.run_on(buf, None, f)
+    }
+
+    /// [`run`](Self::run), with `shared` the buffer `buf` is (for shared `Bytes`).
+    fn run_on<'a, T>(
+        &mut self,
+        buf: &'a [u8],
+        shared: Option<&'a bytes::Bytes>,
+        f: impl FnOnce(&mut Cursor<'a, '_>, TypeId) -> Result<T>,
+    ) -> Result<Option<(T, usize)>> {
         self.journal.clear();
         let offset = self.offset;
         let max = self.limits.max_message;
         let mut cursor = Cursor::new(Input::new(buf, offset, max), self);
+        cursor.shared = shared;
         let result = cursor
             .top_type_sequence()
             .and_then(|id| f(&mut cursor, id).map_err(|e| cursor.locate(e)));

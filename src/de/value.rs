@@ -443,10 +443,19 @@ impl<'a> Deserializer<'a> for ValueDe<'_, 'a, '_> {
     }
 
     fn deserialize_newtype_struct<V: Visitor<'a>>(
-        self,
+        mut self,
         name: &'static str,
         visitor: V,
     ) -> Result<V::Value> {
+        if name == crate::types::SHARED_MARKER {
+            let payload = self.payload("bytes")?;
+            return match self.c.shared {
+                Some(buf) if payload.len() >= crate::types::SHARE_MIN => {
+                    crate::types::visit_shared(visitor, buf.slice_ref(payload))
+                }
+                _ => visitor.visit_borrowed_bytes(payload),
+            };
+        }
         if let Some(kind) = crate::types::marshaler_of_marker(name) {
             // A marshaled Go type: the wire must use the same marshaler (Go's rule).
             let same = matches!(self.c.resolve(self.id)?,

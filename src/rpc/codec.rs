@@ -25,6 +25,30 @@ pub(crate) struct ResponseDecoder {
     call: Option<Box<dyn Waiting>>,
     /// A reply body failed to decode: the connection is done (Go shuts it down too).
     poisoned: Option<Arc<crate::Error>>,
+    /// The current body was already tried in place of a shared buffer and needed more
+    /// messages: it is not tried that way again (each try puts the bytes back).
+    shared_tried: bool,
+    /// Bodies whose value message is at least this long are decoded shared.
+    share_body: usize,
+}
+
+/// A reply body whose value message is at least this long is decoded from a shared view of
+/// the read buffer, so that [`types::Bytes`](crate::types::Bytes) in it need no copy.
+/// (Below it a copy costs less than giving up the read buffer.)
+const SHARE_BODY: usize = 256 << 10;
+
+/// The length of the first value (non-definition) message at the front of `buf`, if that
+/// message has arrived whole.
+fn whole_value_message(buf: &[u8], max_message: usize) -> Option<usize> {
+    let mut input = crate::wire::Input::new(buf, 0, max_message);
+    loop {
+        input.next_message().ok()?;
+        let len = input.remaining();
+        if input.read_int().ok()? >= 0 {
+            return Some(len);
+        }
+        input.finish_message();
+    }
 }
 
 impl ResponseDecoder {
@@ -35,7 +59,16 @@ impl ResponseDecoder {
             header: None,
             call: None,
             poisoned: None,
+            shared_tried: false,
+            share_body: SHARE_BODY,
         }
+    }
+
+    /// Decodes bodies of `n` bytes or more shared (the fuzz entry sets it low, so that
+    /// every input takes that path).
+    pub(crate) fn share_bodies_from(mut self, n: usize) -> Self {
+        self.share_body = n;
+        self
     }
 }
 
@@ -45,6 +78,35 @@ impl ResponseDecoder {
     pub(crate) fn take_call(&mut self) -> Option<Box<dyn Waiting>> {
         self.header = None;
         self.call.take()
+    }
+
+    /// Decodes the waiting call's reply body from the front of `src` and removes it.
+    fn decode_body(&mut self, src: &mut BytesMut) -> crate::Result<Option<()>> {
+        let call = self.call.as_mut().expect("a call waits");
+        let max = self.st.limits().max_message;
+        let large = !self.shared_tried
+            && src.len() >= self.share_body
+            && whole_value_message(src, max).is_some_and(|n| n >= self.share_body);
+        if !large {
+            let Some(n) = call.decode(&mut self.st, src, None)? else {
+                return Ok(None);
+            };
+            src.advance(n);
+            return Ok(Some(()));
+        }
+        // Freeze the read buffer so that the reply's `Bytes` can keep views into it. The
+        // reader continues in a new buffer holding what followed the body (normally little:
+        // the body is whole), so that later replies are not read into the memory this one
+        // keeps alive.
+        self.shared_tried = true;
+        let all = std::mem::take(src).freeze();
+        let r = call.decode(&mut self.st, &all, Some(&all));
+        let used = match r {
+            Ok(Some(n)) => n,
+            _ => 0,
+        };
+        *src = BytesMut::from(&all[used..]);
+        Ok(r?.map(|_| ()))
     }
 }
 
@@ -63,11 +125,12 @@ impl tokio_util::codec::Decoder for ResponseDecoder {
                 Some((h, n)) => {
                     src.advance(n);
                     self.call = self.pending.take(h.seq);
+                    self.shared_tried = false;
                     self.header.insert(h)
                 }
             },
         };
-        let Some(call) = self.call.as_mut().filter(|_| header.error.is_empty()) else {
+        if self.call.is_none() || !header.error.is_empty() {
             // An error reply (its body is the server's `struct{}`) or nobody waiting: read the
             // body and discard it, still registering any type it defines.
             let Some(n) = self.st.skip(src).map_err(Error::codec)? else {
@@ -79,11 +142,10 @@ impl tokio_util::codec::Decoder for ResponseDecoder {
                 Some(call) => Event::Reply(call, Err(Error::Server(h.error))),
                 None => Event::Discarded(h.seq),
             }));
-        };
-        match call.decode(&mut self.st, src) {
+        }
+        match self.decode_body(src) {
             Ok(None) => Ok(None),
-            Ok(Some(n)) => {
-                src.advance(n);
+            Ok(Some(())) => {
                 self.header = None;
                 let call = self.call.take().expect("call present");
                 Ok(Some(Event::Reply(call, Ok(()))))

@@ -9,7 +9,8 @@ use std::sync::Arc;
 use tokio_util::codec::Decoder;
 
 /// Feeds `data` to a client's response decoder, in chunks of `chunk` bytes, with calls of
-/// several reply types waiting (sequence numbers 0–3). Returns how many events it produced.
+/// several reply types waiting (sequence numbers 0–4). Bodies of 8 bytes or more take the
+/// shared-buffer path that large replies take. Returns how many events it produced.
 pub fn response_stream(data: &[u8], chunk: usize) -> usize {
     use std::collections::HashMap;
     use tokio::sync::oneshot::{channel, Receiver};
@@ -21,16 +22,27 @@ pub fn response_stream(data: &[u8], chunk: usize) -> usize {
         rx
     }
 
+    /// A struct with a `[]byte` that may share the read buffer.
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Blob {
+        #[serde(rename = "D")]
+        d: crate::types::Bytes,
+        #[serde(rename = "S")]
+        s: String,
+    }
+
     let pending = Arc::new(Pending::default());
     let _waiting = (
         wait::<String>(&pending, 0),
         wait::<Vec<i64>>(&pending, 1),
         wait::<DynamicReply>(&pending, 2),
         wait::<HashMap<String, i64>>(&pending, 3),
+        wait::<Blob>(&pending, 4),
     );
 
     let limits = Limits::default().max_message(1 << 20);
-    let mut dec = ResponseDecoder::new(pending.clone(), limits);
+    let mut dec = ResponseDecoder::new(pending.clone(), limits).share_bodies_from(8);
     let mut buf = BytesMut::new();
     let mut events = 0;
     let chunk = chunk.max(1);

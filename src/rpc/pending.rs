@@ -11,7 +11,13 @@ use tokio::sync::{mpsc, oneshot, Notify};
 /// decode any call's reply.
 pub(crate) trait Waiting: Send {
     /// Decodes the reply body from the front of `buf`; `None` if more bytes are needed.
-    fn decode(&mut self, st: &mut DecoderState, buf: &[u8]) -> crate::Result<Option<usize>>;
+    /// `shared` is `buf` itself when reply `Bytes` values may keep views into it.
+    fn decode(
+        &mut self,
+        st: &mut DecoderState,
+        buf: &[u8],
+        shared: Option<&bytes::Bytes>,
+    ) -> crate::Result<Option<usize>>;
     /// Hands the outcome to whoever waits: the decoded reply if `outcome` is `Ok`.
     fn complete(self: Box<Self>, outcome: Result<()>);
 }
@@ -50,12 +56,23 @@ impl<R> Typed<R> {
 
 /// How a reply type is decoded: through serde, or as a dynamic [`TypedValue`].
 pub(crate) trait Reply: Sized + Send + 'static {
-    fn decode_reply(st: &mut DecoderState, buf: &[u8]) -> crate::Result<Option<(Self, usize)>>;
+    fn decode_reply(
+        st: &mut DecoderState,
+        buf: &[u8],
+        shared: Option<&bytes::Bytes>,
+    ) -> crate::Result<Option<(Self, usize)>>;
 }
 
 impl<R: DeserializeOwned + Send + 'static> Reply for R {
-    fn decode_reply(st: &mut DecoderState, buf: &[u8]) -> crate::Result<Option<(Self, usize)>> {
-        st.decode::<R>(buf)
+    fn decode_reply(
+        st: &mut DecoderState,
+        buf: &[u8],
+        shared: Option<&bytes::Bytes>,
+    ) -> crate::Result<Option<(Self, usize)>> {
+        match shared {
+            Some(shared) => st.decode_shared::<R>(shared),
+            None => st.decode::<R>(buf),
+        }
     }
 }
 
@@ -63,14 +80,23 @@ impl<R: DeserializeOwned + Send + 'static> Reply for R {
 pub(crate) struct DynamicReply(pub(crate) TypedValue);
 
 impl Reply for DynamicReply {
-    fn decode_reply(st: &mut DecoderState, buf: &[u8]) -> crate::Result<Option<(Self, usize)>> {
+    fn decode_reply(
+        st: &mut DecoderState,
+        buf: &[u8],
+        _shared: Option<&bytes::Bytes>,
+    ) -> crate::Result<Option<(Self, usize)>> {
         Ok(st.decode_value(buf)?.map(|(v, n)| (DynamicReply(v), n)))
     }
 }
 
 impl<R: Reply> Waiting for Typed<R> {
-    fn decode(&mut self, st: &mut DecoderState, buf: &[u8]) -> crate::Result<Option<usize>> {
-        Ok(R::decode_reply(st, buf)?.map(|(r, n)| {
+    fn decode(
+        &mut self,
+        st: &mut DecoderState,
+        buf: &[u8],
+        shared: Option<&bytes::Bytes>,
+    ) -> crate::Result<Option<usize>> {
+        Ok(R::decode_reply(st, buf, shared)?.map(|(r, n)| {
             self.reply = Some(r);
             n
         }))

@@ -6,12 +6,16 @@
 //! - [`go_marshaler!`](crate::go_marshaler): an opaque payload type for any other Go type with
 //!   a `GobEncoder` or `BinaryMarshaler`, kept as bytes and re-encoded as it came.
 //!
-//! [`Complex`] is Go's `complex128` (gob has no other way to say it in Rust).
+//! [`Complex`] is Go's `complex128` (gob has no other way to say it in Rust); [`Bytes`] is
+//! Go's `[]byte` decoded without a copy where the decoder can share its buffer.
 
 mod big;
+mod bytes;
 mod time;
 
 pub use self::big::BigInt;
+pub use self::bytes::Bytes;
+pub(crate) use self::bytes::{visit_shared, SHARED_MARKER, SHARE_MIN};
 pub use self::time::GoTime;
 
 use crate::schema::{GoKind, GobType, TypeBuilder, TypeRef};

@@ -1,0 +1,428 @@
+//! The numbers: per-round samples and their statistics, the table's rows with their
+//! targets, and the rendered table.
+
+use crate::harness::Config;
+use crate::sys::Machine;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::time::Duration;
+// ---------------------------------------------------------------------------------------
+// Samples and statistics
+// ---------------------------------------------------------------------------------------
+
+/// One measured value per round, per metric and side.
+#[derive(Default)]
+pub(crate) struct Samples(BTreeMap<String, BTreeMap<&'static str, Vec<f64>>>);
+
+impl Samples {
+    pub(crate) fn add(&mut self, metric: &str, side: &'static str, v: f64) {
+        if v.is_finite() {
+            self.0
+                .entry(metric.to_string())
+                .or_default()
+                .entry(side)
+                .or_default()
+                .push(v);
+        }
+    }
+
+    fn get(&self, metric: &str, side: &str) -> Option<Stats> {
+        Stats::of(self.0.get(metric)?.get(side)?)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Stats {
+    pub median: f64,
+    pub min: f64,
+    pub max: f64,
+    pub q1: f64,
+    pub q3: f64,
+    pub values: Vec<f64>,
+}
+
+/// The `p` quantile (0..=1) of sorted values, linearly interpolated.
+pub fn quantile(sorted: &[f64], p: f64) -> f64 {
+    let pos = p * (sorted.len() - 1) as f64;
+    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+    sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
+}
+
+impl Stats {
+    pub fn of(values: &[f64]) -> Option<Stats> {
+        if values.is_empty() {
+            return None;
+        }
+        let mut s = values.to_vec();
+        s.sort_by(f64::total_cmp);
+        Some(Stats {
+            median: quantile(&s, 0.5),
+            min: s[0],
+            max: s[s.len() - 1],
+            q1: quantile(&s, 0.25),
+            q3: quantile(&s, 0.75),
+            values: values.to_vec(),
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Rows, targets, table
+// ---------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub(crate) enum Target {
+    /// ratio (a ÷ b) at most this.
+    RatioMax(f64),
+    /// ratio (a ÷ b) at least this.
+    RatioMin(f64),
+    /// a's median at most this (in the row's unit).
+    AbsMax(f64),
+    None,
+}
+
+impl Target {
+    fn text(self) -> String {
+        match self {
+            Target::RatioMax(x) => format!("≤ {x:.2}×"),
+            Target::RatioMin(x) => format!("≥ {x:.2}×"),
+            Target::AbsMax(x) => format!("≤ {x:.0}"),
+            Target::None => "—".into(),
+        }
+    }
+
+    fn met(self, a: f64, ratio: Option<f64>) -> Option<bool> {
+        match self {
+            Target::RatioMax(x) => ratio.map(|r| r <= x),
+            Target::RatioMin(x) => ratio.map(|r| r >= x),
+            Target::AbsMax(x) => Some(a <= x),
+            Target::None => None,
+        }
+    }
+}
+
+struct RowSpec {
+    metric: String,
+    label: String,
+    unit: &'static str,
+    a: &'static str,
+    b: &'static str,
+    target: Target,
+    /// Shown instead of b's numbers when b has none.
+    b_missing: Option<&'static str>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct Row {
+    section: String,
+    scenario: String,
+    metric: String,
+    unit: String,
+    a_side: String,
+    b_side: String,
+    a: Option<Stats>,
+    b: Option<Stats>,
+    /// a's median ÷ b's median, in the row's unit.
+    ratio: Option<f64>,
+    target: Target,
+    target_text: String,
+    met: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+}
+
+pub(crate) fn num(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1e6 {
+        format!("{:.2}M", v / 1e6)
+    } else if a >= 1e4 {
+        format!("{:.1}k", v / 1e3)
+    } else if a >= 100.0 {
+        format!("{v:.0}")
+    } else if a >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+fn cell(s: &Option<Stats>, missing: Option<&str>) -> String {
+    match s {
+        Some(s) => format!("{} ({}–{})", num(s.median), num(s.min), num(s.max)),
+        None => missing.unwrap_or("n/a").to_string(),
+    }
+}
+
+const SECTIONS: [(&str, &str, &str); 5] = [
+    (
+        "codec_go",
+        "Codec, in process, one thread: gobrpc vs Go encoding/gob (ns/op; ratio = gobrpc ÷ Go)",
+        "Go",
+    ),
+    (
+        "codec_gobwire",
+        "Codec, in process: gobrpc vs the gobwire 0.1 crate (ns/op; ratio = gobrpc ÷ gobwire)",
+        "gobwire",
+    ),
+    (
+        "rpc_go",
+        "End to end, same Go server, one connection: gobrpc client vs Go net/rpc client (ratio = gobrpc ÷ Go in the row's unit)",
+        "Go",
+    ),
+    (
+        "rpc_floor",
+        "End to end vs the echo floor: raw loopback echo of the same request bytes, no server work (ratio = gobrpc ÷ floor)",
+        "echo floor",
+    ),
+    (
+        "rpc_server_floor",
+        "End to end vs the server floor: a raw client sending gobrpc's request bytes to the same Go server and reading the replies as bytes, not decoding them (ratio = gobrpc ÷ floor)",
+        "server floor",
+    ),
+];
+
+fn row_specs(cfg: &Config) -> Vec<(&'static str, RowSpec)> {
+    let mut v = Vec::new();
+    let spec = |metric: String, label: String, unit, a, b, target| RowSpec {
+        metric,
+        label,
+        unit,
+        a,
+        b,
+        target,
+        b_missing: None,
+    };
+    for name in crate::codec::SCENARIOS {
+        let m = format!("codec.{name}");
+        v.push((
+            "codec_go",
+            spec(
+                m.clone(),
+                m.clone(),
+                "ns/op",
+                "gobrpc",
+                "go",
+                Target::RatioMax(0.5),
+            ),
+        ));
+        v.push((
+            "codec_gobwire",
+            spec(m.clone(), m, "ns/op", "gobrpc", "gobwire", Target::None),
+        ));
+    }
+    let payload_mib = cfg.bytes_size as f64 / (1 << 20) as f64;
+    let reply = format!("rpc.reply_{}mib", cfg.bytes_size >> 20);
+    for (section, b) in [
+        ("rpc_go", "go"),
+        ("rpc_floor", "floor"),
+        ("rpc_server_floor", "server_floor"),
+    ] {
+        // The targets: against Go's client, and the latency one against the echo.
+        let target = |vs_go: Target, vs_echo: Target| match b {
+            "go" => vs_go,
+            "floor" => vs_echo,
+            _ => Target::None,
+        };
+        let mut row = |metric: String, label: String, unit, t| {
+            v.push((section, spec(metric, label, unit, "gobrpc", b, t)))
+        };
+        row(
+            "rpc.latency_seq".into(),
+            "rpc.latency_seq (p50 per call)".into(),
+            "µs",
+            target(Target::RatioMax(0.9), Target::RatioMax(1.3)),
+        );
+        for &c in &cfg.concurrency {
+            let t = if c >= 64 {
+                target(Target::RatioMin(1.5), Target::None)
+            } else {
+                Target::None
+            };
+            let m = format!("rpc.throughput_c{c}");
+            row(m.clone(), m, "calls/s", t);
+        }
+        row(
+            "rpc.cpu_per_call".into(),
+            "rpc.cpu_per_call (client user+sys, c64)".into(),
+            "µs",
+            target(Target::RatioMax(0.5), Target::None),
+        );
+        if b == "floor" {
+            // The echo server cannot answer a small request with a large reply.
+            continue;
+        }
+        row(
+            format!("{reply}.throughput"),
+            format!("{reply} (reply bytes per round trip)"),
+            "MB/s",
+            target(Target::RatioMin(1.0), Target::None),
+        );
+        row(
+            format!("{reply}.peak_rss"),
+            format!("{reply} peak RSS (client process)"),
+            "MiB",
+            target(Target::AbsMax(1.5 * payload_mib), Target::None),
+        );
+    }
+    v
+}
+
+pub(crate) fn build_rows(
+    cfg: &Config,
+    samples: &Samples,
+    notes: &BTreeMap<String, String>,
+) -> Vec<Row> {
+    row_specs(cfg)
+        .into_iter()
+        .filter(|(_, s)| cfg.wants(&s.metric))
+        .map(|(section, s)| {
+            let a = samples.get(&s.metric, s.a);
+            let b = samples.get(&s.metric, s.b);
+            let ratio = match (&a, &b) {
+                (Some(a), Some(b)) if b.median != 0.0 => Some(a.median / b.median),
+                _ => None,
+            };
+            let met = a.as_ref().and_then(|a| s.target.met(a.median, ratio));
+            Row {
+                section: section.into(),
+                scenario: s.label,
+                metric: s.metric.clone(),
+                unit: s.unit.into(),
+                a_side: s.a.into(),
+                b_side: s.b.into(),
+                a,
+                b,
+                ratio,
+                target: s.target,
+                target_text: s.target.text(),
+                met,
+                note: notes
+                    .get(&format!("{}/{}", s.metric, s.b))
+                    .cloned()
+                    .or(s.b_missing.map(str::to_string)),
+            }
+        })
+        .collect()
+}
+
+fn pad(s: &str, w: usize) -> String {
+    let n = s.chars().count();
+    if n >= w {
+        s.to_string()
+    } else {
+        format!("{s}{}", " ".repeat(w - n))
+    }
+}
+
+/// The table, as Markdown (readable as plain text too).
+pub(crate) fn render(cfg: &Config, machine: &Machine, rows: &[Row], wall: Duration) -> String {
+    let mut out = String::new();
+    out.push_str(&format!(
+        "gobrpc-bench ({} run: {} rounds, {} ms windows, {} ms warm-up; gobrpc client: {}), wall {:.0} s\n",
+        cfg.mode,
+        cfg.rounds,
+        cfg.duration_ms,
+        cfg.warmup_ms,
+        if cfg.rust_threads == 0 {
+            "tokio current-thread runtime".to_string()
+        } else {
+            format!("tokio multi-thread runtime, {} worker(s)", cfg.rust_threads)
+        },
+        wall.as_secs_f64()
+    ));
+    out.push_str(&format!(
+        "machine: {} × {} ({} GiB), Linux {}; load average {} at start, {} at end\n",
+        machine.nproc,
+        machine.cpu_model,
+        machine.mem_total_gib,
+        machine.kernel,
+        machine.loadavg_start,
+        machine.loadavg_end
+    ));
+    out.push_str(&format!(
+        "{}; {}; commit {}\n",
+        machine.rustc, machine.go, machine.git_commit
+    ));
+    out.push_str("cells: median (min–max) over rounds\n");
+    for (key, title, b_name) in SECTIONS {
+        let rows: Vec<&Row> = rows.iter().filter(|r| r.section == key).collect();
+        if rows.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n{title}\n\n"));
+        let header = [
+            "scenario".to_string(),
+            "unit".into(),
+            "gobrpc".into(),
+            b_name.to_string(),
+            "ratio".into(),
+            "target".into(),
+            "met?".into(),
+        ];
+        let body: Vec<[String; 7]> = rows
+            .iter()
+            .map(|r| {
+                [
+                    r.scenario.clone(),
+                    r.unit.clone(),
+                    cell(&r.a, None),
+                    cell(&r.b, r.note.as_deref()),
+                    r.ratio.map_or("—".into(), |x| {
+                        if x < 10.0 {
+                            format!("{x:.3}×")
+                        } else {
+                            format!("{x:.1}×")
+                        }
+                    }),
+                    r.target_text.clone(),
+                    match r.met {
+                        Some(true) => "yes".into(),
+                        Some(false) => "NO".into(),
+                        None => "—".into(),
+                    },
+                ]
+            })
+            .collect();
+        let mut w = [0usize; 7];
+        for line in std::iter::once(&header).chain(body.iter()) {
+            for (i, c) in line.iter().enumerate() {
+                w[i] = w[i].max(c.chars().count());
+            }
+        }
+        let fmt = |line: &[String; 7]| {
+            let cells: Vec<String> = line.iter().enumerate().map(|(i, c)| pad(c, w[i])).collect();
+            format!("| {} |\n", cells.join(" | "))
+        };
+        out.push_str(&fmt(&header));
+        let rule: Vec<String> = w.iter().map(|&n| "-".repeat(n)).collect();
+        out.push_str(&format!("|-{}-|\n", rule.join("-|-")));
+        for line in &body {
+            out.push_str(&fmt(line));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles() {
+        let s = [1.0, 2.0, 3.0, 4.0];
+        assert_eq!(quantile(&s, 0.5), 2.5);
+        assert_eq!(quantile(&s, 0.0), 1.0);
+        assert_eq!(quantile(&s, 1.0), 4.0);
+        let st = Stats::of(&[5.0, 1.0, 3.0]).unwrap();
+        assert_eq!((st.median, st.min, st.max), (3.0, 1.0, 5.0));
+    }
+
+    #[test]
+    fn targets() {
+        assert_eq!(Target::RatioMax(0.5).met(0.0, Some(0.4)), Some(true));
+        assert_eq!(Target::RatioMin(1.5).met(0.0, Some(1.2)), Some(false));
+        assert_eq!(Target::AbsMax(96.0).met(90.0, None), Some(true));
+        assert_eq!(Target::None.met(1.0, Some(1.0)), None);
+    }
+}
