@@ -1,6 +1,7 @@
-//! A fast hasher for the small integer and `TypeId` keys of the codec's hot lookups (type
-//! ids, memoized Rust types). Not resistant to chosen keys, which is fine here: the keys
-//! are type ids bounded by the type-definition limit, or Rust `TypeId`s.
+//! A fast hasher for the small integer and `TypeId` keys of the hot lookups (type ids,
+//! memoized Rust types, the client's pending calls). Not resistant to chosen keys, which is
+//! fine here: the keys are type ids bounded by the type-definition limit, Rust `TypeId`s,
+//! or sequence numbers the client itself assigned.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};

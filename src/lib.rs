@@ -32,6 +32,8 @@
 //!   without I/O, a message at a time over your own buffers (what the async client uses).
 //! - Dynamic values: [`Value`] / [`TypedValue`] decode any stream without a Rust type and
 //!   re-encode it byte for byte.
+//! - Large `[]byte` payloads: [`types::Bytes`] decodes as a view of the buffer the message
+//!   arrived in ([`DecoderState::decode_shared`]; the client does this for large replies).
 //! - Marshalers: [`types::GoTime`] (`time.Time`), [`types::BigInt`] (`big.Int`), and
 //!   [`go_marshaler!`] for any other `GobEncoder` / `BinaryMarshaler` payload.
 //! - Hostile input: every length, count, depth and type id is checked against [`Limits`]
@@ -48,7 +50,7 @@
 //! | `uint`, `uint8`…`uint64`, `uintptr` | `u64`, `u8`…`u64` |
 //! | `float32`, `float64` | `f32`, `f64` (NaN payloads kept) |
 //! | `complex128` | [`types::Complex`] |
-//! | `[]byte` | `Vec<u8>`, [`serde_bytes::ByteBuf`] (faster for big payloads) |
+//! | `[]byte` | `Vec<u8>`, [`serde_bytes::ByteBuf`] (faster for big payloads), [`types::Bytes`] (large replies without a copy) |
 //! | `[]T`, `[N]T` | `Vec<T>`, `[T; N]` (`[N]byte` is an array, as in Go) |
 //! | `map[K]V` | `HashMap<K, V>`, `BTreeMap<K, V>` |
 //! | `*T` | `Option<T>` (`None` = nil; `*Node` is `Option<Box<Node>>`) |

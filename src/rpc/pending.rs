@@ -3,7 +3,6 @@
 use super::error::{Error, Result};
 use crate::{DecoderState, TypedValue};
 use serde::de::DeserializeOwned;
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::{mpsc, oneshot, Notify};
 
@@ -123,7 +122,9 @@ impl<R: Reply> Waiting for Typed<R> {
 
 #[derive(Default)]
 struct State {
-    calls: HashMap<u64, Box<dyn Waiting>>,
+    /// Keyed by our own sequence numbers (a peer only looks keys up), so the fast hasher
+    /// is safe here.
+    calls: crate::fxhash::FxHashMap<u64, Box<dyn Waiting>>,
     /// Set once the connection is dead: the error later calls get.
     dead: Option<Error>,
 }
