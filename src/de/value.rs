@@ -792,7 +792,14 @@ impl<'a> de::MapAccess<'a> for MapAccess<'_, 'a, '_> {
     }
 
     fn size_hint(&self) -> Option<usize> {
-        Some(self.c.input.capacity_hint(self.left) / 2)
+        // Every entry takes at least two bytes (key and value): room for no more entries
+        // than the bytes left could hold, and no more than announced.
+        Some(
+            self.c
+                .input
+                .capacity_hint(self.left)
+                .min(self.c.input.remaining() / 2),
+        )
     }
 }
 
