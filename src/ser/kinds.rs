@@ -28,7 +28,7 @@ pub(crate) enum K {
 /// type so that the per-value work is an index.
 #[derive(Debug, Default)]
 pub(crate) struct KindCache {
-    kinds: Vec<(K, K)>,
+    kinds: Vec<(K, TypeRef, K)>,
     /// Per struct type, one slot per field: the field's type and the address of the serde
     /// key last seen for it (0 before), so that a field is found by comparing pointers.
     fields: Vec<Box<[FieldSlot]>>,
@@ -51,7 +51,7 @@ impl KindCache {
             let base = types.base(t);
             let k = describe(types, t).unwrap_or(K::Invalid);
             let bk = describe(types, base).unwrap_or(K::Invalid);
-            self.kinds.push((k, bk));
+            self.kinds.push((k, base, bk));
             let slots = match &types.get(t).kind {
                 GoKind::Struct(fields) => fields
                     .iter()
@@ -103,7 +103,16 @@ impl KindCache {
     /// The cached kind of `ty` and of its base type (pointers followed).
     #[inline]
     pub(crate) fn get(&self, ty: TypeRef) -> Option<(K, K)> {
-        self.kinds.get(ty.0 as usize).copied()
+        self.kinds.get(ty.0 as usize).map(|&(k, _, bk)| (k, bk))
+    }
+
+    /// [`TypeBuilder::base`], from the cache when `ty` is in it.
+    #[inline]
+    pub(crate) fn base(&self, types: &TypeBuilder, ty: TypeRef) -> TypeRef {
+        match self.kinds.get(ty.0 as usize) {
+            Some(&(_, base, _)) => base,
+            None => types.base(ty),
+        }
     }
 
     /// True if no interface type is reachable from `ty`: encoding a value of it then writes

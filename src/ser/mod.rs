@@ -219,7 +219,7 @@ impl<'e> Session<'e> {
     /// room for its length prefix, sized as the last one; if the guess was wrong, the body is
     /// moved once. This saves copying every message body from a buffer into the output.
     fn encode_top_direct<T: Serialize + ?Sized>(&mut self, value: &T, ty: TypeRef) -> Result<()> {
-        let base = self.st.types.base(ty);
+        let base = self.st.kinds.base(&self.st.types, ty);
         let id = match self.st.ids.all_sent(base) {
             Some(id) => id,
             None => {

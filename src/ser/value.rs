@@ -34,7 +34,7 @@ pub(super) fn encode_top<T: Serialize + ?Sized>(
     value: &T,
     ty: TypeRef,
 ) -> Result<()> {
-    let base = s.st.types.base(ty);
+    let base = s.st.kinds.base(&s.st.types, ty);
     if !matches!(kind_of(s, base)?, K::Struct) {
         s.buf().push(0);
     }
@@ -378,7 +378,7 @@ impl<'a, 'e> ser::Serializer for ValueSer<'a, 'e> {
     }
 
     fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<StructSer<'a, 'e>> {
-        let base = self.s.st.types.base(self.ty);
+        let base = self.s.st.kinds.base(&self.s.st.types, self.ty);
         match self.base_kind()? {
             K::Struct => Ok(StructSer {
                 s: self.s,
