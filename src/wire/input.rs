@@ -265,9 +265,17 @@ impl<'a> Input<'a> {
     /// where valid UTF-8 ends, so each byte is validated about once.
     #[inline]
     pub fn read_str(&mut self) -> Result<Option<&'a str>> {
-        let b = self.read_bytes()?;
-        let end = self.pos;
-        let start = end - b.len();
+        let (start, end) = match self.data.get(self.pos) {
+            // A one-byte length that the message can hold: most strings.
+            Some(&n) if n < 0x80 && self.pos < self.end && (n as usize) < self.end - self.pos => {
+                (self.pos + 1, self.pos + 1 + n as usize)
+            }
+            _ => {
+                let n = self.read_bytes()?.len();
+                (self.pos - n, self.pos)
+            }
+        };
+        self.pos = end;
         let text_end = self.text_at + self.text.len();
         if start < self.text_at || end > text_end {
             let stop = self.end.min(end.max(start.saturating_add(TEXT_WINDOW)));
@@ -281,7 +289,7 @@ impl<'a> Input<'a> {
         Ok(self
             .text
             .get(start - self.text_at..end - self.text_at)
-            .or_else(|| std::str::from_utf8(b).ok()))
+            .or_else(|| std::str::from_utf8(&self.data[start..end]).ok()))
     }
 
     /// Attaches the current offset to an error.
