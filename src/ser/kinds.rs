@@ -1,7 +1,7 @@
 //! What the serializer needs to know about each described type, computed once per type.
 
 use crate::error::{Error, Result};
-use crate::schema::{GoKind, TypeBuilder, TypeRef};
+use crate::schema::{GoField, GoKind, TypeBuilder, TypeRef};
 
 /// A copyable summary of a described type.
 #[derive(Debug, Clone, Copy)]
@@ -69,6 +69,7 @@ impl KindCache {
 
     /// The index and type of the field of struct `ty` that serde calls `key`; `cursor` is the
     /// index of the field expected next (serde follows declaration order).
+    #[inline]
     pub(crate) fn field(
         &mut self,
         types: &TypeBuilder,
@@ -77,10 +78,9 @@ impl KindCache {
         key: &'static str,
     ) -> Option<(usize, TypeRef)> {
         let addr = (key.as_ptr() as usize, key.len());
-        let slots = self.fields.get_mut(ty.0 as usize)?;
         // The steady state: the same `&'static str` as last time for the field expected next
         // (a static string at the same address and length has the same contents).
-        if let Some(slot) = slots.get(cursor) {
+        if let Some(slot) = self.fields.get(ty.0 as usize).and_then(|f| f.get(cursor)) {
             if slot.key == addr {
                 return Some((cursor, slot.ty));
             }
@@ -88,16 +88,15 @@ impl KindCache {
         let GoKind::Struct(fields) = &types.get(ty).kind else {
             return None;
         };
-        let (i, f) = fields
-            .iter()
-            .enumerate()
-            .skip(cursor)
-            .chain(fields.iter().enumerate().take(cursor))
-            .find(|(_, f)| f.name == key)?;
-        if let Some(slot) = slots.get_mut(i) {
+        let i = index_by_name(fields, cursor, key)?;
+        if let Some(slot) = self
+            .fields
+            .get_mut(ty.0 as usize)
+            .and_then(|f| f.get_mut(i))
+        {
             slot.key = addr;
         }
-        Some((i, f.ty))
+        Some((i, fields[i].ty))
     }
 
     /// The cached kind of `ty` and of its base type (pointers followed).
@@ -145,6 +144,14 @@ impl KindCache {
         }
         flat
     }
+}
+
+/// The index of the field named `key`, looking from `cursor` on first.
+#[cold]
+fn index_by_name(fields: &[GoField], cursor: usize, key: &str) -> Option<usize> {
+    (cursor..fields.len())
+        .chain(0..cursor.min(fields.len()))
+        .find(|&i| fields[i].name == key)
 }
 
 /// The summary of `ty`, or why a value of it cannot be encoded.
