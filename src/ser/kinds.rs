@@ -45,7 +45,15 @@ struct FieldSlot {
 
 impl KindCache {
     /// Catches up with types described since the last call (all complete by then).
+    #[inline]
     pub(crate) fn sync(&mut self, types: &TypeBuilder) {
+        if self.kinds.len() < types.len() {
+            self.sync_new(types);
+        }
+    }
+
+    #[cold]
+    fn sync_new(&mut self, types: &TypeBuilder) {
         for i in self.kinds.len()..types.len() {
             let t = TypeRef(i as u32);
             let base = types.base(t);
@@ -116,11 +124,17 @@ impl KindCache {
 
     /// True if no interface type is reachable from `ty`: encoding a value of it then writes
     /// nothing but the value itself into the current buffer.
+    #[inline]
     pub(crate) fn flat(&mut self, types: &TypeBuilder, ty: TypeRef) -> bool {
-        let i = ty.0 as usize;
-        if let Some(Some(known)) = self.flat.get(i) {
-            return *known;
+        match self.flat.get(ty.0 as usize) {
+            Some(Some(known)) => *known,
+            _ => self.find_flat(types, ty),
         }
+    }
+
+    #[cold]
+    fn find_flat(&mut self, types: &TypeBuilder, ty: TypeRef) -> bool {
+        let i = ty.0 as usize;
         let mut seen = vec![false; types.len()];
         let mut stack = vec![ty];
         let mut flat = true;

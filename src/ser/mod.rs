@@ -126,6 +126,7 @@ pub(crate) struct Session<'e> {
 }
 
 impl<'e> Session<'e> {
+    #[inline]
     fn new(st: &'e mut EncoderState, out: Vec<u8>) -> Self {
         if st.bufs.is_empty() {
             st.bufs.push(Vec::new());
@@ -141,6 +142,7 @@ impl<'e> Session<'e> {
     }
 
     /// Hands the output back; keeps the other buffers (unless huge) for the next encode.
+    #[inline]
     fn finish(self, out: &mut Vec<u8>) {
         *out = std::mem::take(&mut self.st.bufs[0]);
         for b in &mut self.st.bufs[1..] {

@@ -20,6 +20,7 @@ enum Ctx {
     Elem,
 }
 
+#[inline]
 fn kind_of(s: &Session<'_>, ty: TypeRef) -> Result<K> {
     match s.st.kinds.get(ty) {
         Some((K::Invalid, _)) | None => describe(&s.st.types, ty),
