@@ -20,9 +20,14 @@ pub struct Input<'a> {
     /// [`read_str`](Self::read_str)).
     text: &'a str,
     text_at: usize,
+    /// How far ahead of a string the next stretch reaches (0 before the first).
+    window: usize,
 }
 
-/// How far ahead of a string [`Input::read_str`] validates UTF-8 in one go.
+/// The bounds of how far ahead of a string [`Input::read_str`] validates UTF-8 in one go:
+/// a lone string is validated on its own (it should not pay for the data after it); the
+/// window opens at the second of two close strings and doubles while they keep coming.
+const TEXT_WINDOW_MIN: usize = 64;
 const TEXT_WINDOW: usize = 4096;
 
 impl<'a> Input<'a> {
@@ -37,6 +42,7 @@ impl<'a> Input<'a> {
             max_message,
             text: "",
             text_at: 0,
+            window: 0,
         }
     }
 
@@ -88,6 +94,7 @@ impl<'a> Input<'a> {
             max_message: self.max_message,
             text: "",
             text_at: 0,
+            window: 0,
         };
         let len = match probe.read_uint() {
             Ok(len) => len,
@@ -259,10 +266,11 @@ impl<'a> Input<'a> {
     /// Reads a length-prefixed string: `Some` if it is UTF-8, `None` if not.
     ///
     /// Validating each short string on its own costs more than the rest of its decoding, so
-    /// the bytes from the string up to [`TEXT_WINDOW`] further (within the message) are
-    /// validated at once and later strings in that stretch are sliced out of it (slicing a
-    /// `str` at char boundaries yields UTF-8). Stretches start at successive strings and end
-    /// where valid UTF-8 ends, so each byte is validated about once.
+    /// the bytes from the string up to a window further (within the message; from 64 bytes,
+    /// doubling up to [`TEXT_WINDOW`], while strings come close together) are validated at
+    /// once and later strings in that stretch are sliced out of it (slicing a `str` at char
+    /// boundaries yields UTF-8). Stretches start at successive strings and end where valid
+    /// UTF-8 ends, so each byte is validated about once.
     #[inline]
     pub fn read_str(&mut self) -> Result<Option<&'a str>> {
         let (start, end) = match self.data.get(self.pos) {
@@ -278,7 +286,14 @@ impl<'a> Input<'a> {
         self.pos = end;
         let text_end = self.text_at + self.text.len();
         if start < self.text_at || end > text_end {
-            let stop = self.end.min(end.max(start.saturating_add(TEXT_WINDOW)));
+            // A string close after the last stretch (as in a `[]string`) earns a longer
+            // stretch; any other string is validated on its own.
+            let dense = !self.text.is_empty() && start >= self.text_at && start <= text_end + 16;
+            self.window = match dense {
+                true => (self.window * 2).clamp(TEXT_WINDOW_MIN, TEXT_WINDOW),
+                false => 0,
+            };
+            let stop = self.end.min(end.max(start.saturating_add(self.window)));
             let ahead = &self.data[start..stop];
             self.text = match std::str::from_utf8(ahead) {
                 Ok(t) => t,
@@ -364,8 +379,8 @@ mod tests {
 
     #[test]
     fn read_str_across_validation_windows() {
-        // 6 bytes a string with its length: a window from a string's start ends after the
-        // first byte of a euro sign (4095 % 6 == 3).
+        // 6 bytes a string with its length: windows of 64, 256, 1024 and 4096 bytes from a
+        // string's start end after the first byte of a euro sign (63 % 6 == 3).
         let s = "xx\u{20ac}";
         let strings = vec![s.as_bytes(); 2 * TEXT_WINDOW / 6];
         let data = message_of(&strings);
