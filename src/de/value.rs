@@ -87,8 +87,7 @@ impl<'c, 'a, 'd> ValueDe<'c, 'a, 'd> {
             return Err(self.wrong_type("string"));
         }
         let at = self.c.input.offset();
-        let b = self.c.input.read_bytes()?;
-        std::str::from_utf8(b).map_err(|_| {
+        self.c.input.read_str()?.ok_or_else(|| {
             Error::type_mismatch("gob: string is not valid UTF-8 (decode into bytes instead)")
                 .at(at)
         })

@@ -1,5 +1,6 @@
 //! Encoding: per-stream type state, Go's type-definition order, message assembly.
 
+mod kinds;
 mod typedefs;
 mod value;
 
@@ -37,7 +38,10 @@ pub struct EncoderState {
     /// capacity.
     bufs: Vec<Vec<u8>>,
     writers: Vec<usize>,
-    pub(crate) kinds: value::KindCache,
+    pub(crate) kinds: kinds::KindCache,
+    /// The length-prefix size of the last message encoded straight into the output: room
+    /// for the next one's prefix is reserved at this size (see [`Session::encode_top`]).
+    prefix_guess: usize,
 }
 
 impl EncoderState {
@@ -122,6 +126,7 @@ pub(crate) struct Session<'e> {
 }
 
 impl<'e> Session<'e> {
+    #[inline]
     fn new(st: &'e mut EncoderState, out: Vec<u8>) -> Self {
         if st.bufs.is_empty() {
             st.bufs.push(Vec::new());
@@ -137,6 +142,7 @@ impl<'e> Session<'e> {
     }
 
     /// Hands the output back; keeps the other buffers (unless huge) for the next encode.
+    #[inline]
     fn finish(self, out: &mut Vec<u8>) {
         *out = std::mem::take(&mut self.st.bufs[0]);
         for b in &mut self.st.bufs[1..] {
@@ -197,13 +203,57 @@ impl<'e> Session<'e> {
         value: &T,
         ty: TypeRef,
     ) -> Result<()> {
-        self.push_buffer();
         let w = self.writer();
+        if self.depth == 1 && w == 0 && self.st.kinds.flat(&self.st.types, ty) {
+            return self.encode_top_direct(value, ty);
+        }
+        self.push_buffer();
         let id = self.send_type_descriptor(w, ty, true)?;
         put_int(self.buf(), id as i64);
         value::encode_top(self, value, ty)?;
         self.write_message(w)?;
         self.pop_buffer();
+        Ok(())
+    }
+
+    /// [`encode_top`](Self::encode_top) for a value that reaches no interface (so nothing
+    /// else is written while it is encoded): the message goes straight into the output after
+    /// room for its length prefix, sized as the last one; if the guess was wrong, the body is
+    /// moved once. This saves copying every message body from a buffer into the output.
+    fn encode_top_direct<T: Serialize + ?Sized>(&mut self, value: &T, ty: TypeRef) -> Result<()> {
+        let base = self.st.kinds.base(&self.st.types, ty);
+        let id = match self.st.ids.all_sent(base) {
+            Some(id) => id,
+            None => {
+                self.push_buffer();
+                let id = self.send_type_descriptor(0, ty, true)?;
+                self.pop_buffer();
+                id
+            }
+        };
+        let guess = self.st.prefix_guess.max(1);
+        let out = &mut self.st.bufs[0];
+        let start = out.len();
+        out.resize(start + guess, 0);
+        put_int(out, id as i64);
+        value::encode_top(self, value, ty)?;
+        let out = &mut self.st.bufs[0];
+        let body = out.len() - start - guess;
+        if body as u64 >= 1 << 33 {
+            return Err(Error::encode("gob: encoder: message too big"));
+        }
+        let mut space = [0u8; LEN_SPACE];
+        let n = put_uint_back(&mut space, body as u64);
+        if n > guess {
+            out.resize(out.len() + n - guess, 0);
+            out.copy_within(start + guess..start + guess + body, start + n);
+        } else if n < guess {
+            out.copy_within(start + guess.., start + n);
+            out.truncate(start + n + body);
+        }
+        out[start..start + n].copy_from_slice(&space[LEN_SPACE - n..]);
+        self.st.prefix_guess = n;
+        self.flushes += 1;
         Ok(())
     }
 
@@ -243,6 +293,10 @@ impl<'e> Session<'e> {
     fn send_type_descriptor(&mut self, writer: usize, ty: TypeRef, top: bool) -> Result<i32> {
         let EncoderState { types, ids, .. } = &mut *self.st;
         let base = types.base(ty);
+        if let Some(id) = ids.all_sent(base) {
+            // The steady state: this type and everything it reaches went out before.
+            return Ok(id);
+        }
         let root_name = match types.get(base).kind {
             // Go builds a top-level marshaler whose user type is a pointer (`*big.Int`, or a
             // `*time.Time` value) from that pointer type, whose Name() is "".
@@ -251,10 +305,6 @@ impl<'e> Session<'e> {
             }
             _ => types.get(base).name.clone(),
         };
-        if let Some(id) = ids.all_sent(base) {
-            // The steady state: this type and everything it reaches went out before.
-            return Ok(id);
-        }
         let id = ids.assign(types, base, &root_name)?;
         let mut pending = Vec::new();
         ids.unsent_definitions(types, ty, top, &mut pending)?;
@@ -338,4 +388,27 @@ pub fn to_vec<T: Serialize + GobType + ?Sized>(value: &T) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     EncoderState::new().encode(value, &mut out)?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EncoderState;
+
+    /// A message written straight into the output whose length prefix is longer, then
+    /// shorter, than the last one's: the body is moved and the prefix is Go's.
+    #[test]
+    fn direct_messages_with_changing_prefix_sizes() {
+        let long = "a".repeat(200);
+        let mut enc = EncoderState::new();
+        let mut out = Vec::new();
+        for s in ["hi", &long, "hi", &long] {
+            enc.encode(s, &mut out).unwrap();
+        }
+        // string is builtin id 6 (0x0c), then the singleton delta 0x00
+        let short_msg = [0x05, 0x0c, 0x00, 0x02, b'h', b'i'];
+        let mut long_msg = vec![0xff, 0xcc, 0x0c, 0x00, 0xff, 0xc8];
+        long_msg.extend_from_slice(long.as_bytes());
+        let want = [&short_msg[..], &long_msg, &short_msg, &long_msg].concat();
+        assert_eq!(out, want);
+    }
 }

@@ -72,6 +72,7 @@ pub(crate) struct Snapshot;
 
 impl TypeIds {
     /// Starts a new undo journal.
+    #[inline]
     pub(crate) fn snapshot(&mut self) -> Snapshot {
         self.journal.clear();
         self.wire_journal.clear();

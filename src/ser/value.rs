@@ -5,9 +5,10 @@
 //! `Ok` value reports whether what was written is Go's zero value for a struct field, so the
 //! struct serializer can take the field back out (Go omits zero fields).
 
+use super::kinds::{describe, K};
 use super::Session;
 use crate::error::{Error, Result};
-use crate::schema::{GoKind, TypeBuilder, TypeRef};
+use crate::schema::TypeRef;
 use crate::wire::{put_bytes, put_float, put_int, put_uint};
 use serde::ser::{self, Serialize};
 
@@ -19,71 +20,12 @@ enum Ctx {
     Elem,
 }
 
-/// A copyable summary of a described type.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum K {
-    Bool,
-    Int,
-    Uint,
-    Float,
-    Complex,
-    String,
-    Bytes,
-    Interface,
-    Ptr(TypeRef),
-    Array(TypeRef, usize),
-    Slice(TypeRef),
-    Map(TypeRef, TypeRef),
-    Struct,
-    Marshaler(Option<&'static [u8]>),
-    /// Pending or unsendable: `describe` gives the error.
-    Invalid,
-}
-
-/// Every described type's base (pointers followed) and the kinds of both, computed once per
-/// type so that the per-value work is an index.
-#[derive(Debug, Default)]
-pub(crate) struct KindCache(Vec<(K, TypeRef, K)>);
-
-impl KindCache {
-    /// Catches up with types described since the last call (all complete by then).
-    pub(crate) fn sync(&mut self, types: &TypeBuilder) {
-        for i in self.0.len()..types.len() {
-            let t = TypeRef(i as u32);
-            let base = types.base(t);
-            let k = describe(types, t).unwrap_or(K::Invalid);
-            let bk = describe(types, base).unwrap_or(K::Invalid);
-            self.0.push((k, base, bk));
-        }
-    }
-}
-
+#[inline]
 fn kind_of(s: &Session<'_>, ty: TypeRef) -> Result<K> {
-    match s.st.kinds.0.get(ty.0 as usize) {
-        Some((K::Invalid, ..)) | None => describe(&s.st.types, ty),
-        Some((k, ..)) => Ok(*k),
+    match s.st.kinds.get(ty) {
+        Some((K::Invalid, _)) | None => describe(&s.st.types, ty),
+        Some((k, _)) => Ok(k),
     }
-}
-
-fn describe(types: &TypeBuilder, ty: TypeRef) -> Result<K> {
-    Ok(match &types.get(ty).kind {
-        GoKind::Bool => K::Bool,
-        GoKind::Int => K::Int,
-        GoKind::Uint { .. } => K::Uint,
-        GoKind::Float => K::Float,
-        GoKind::Complex => K::Complex,
-        GoKind::String => K::String,
-        GoKind::Bytes => K::Bytes,
-        GoKind::Interface => K::Interface,
-        GoKind::Ptr(t) => K::Ptr(*t),
-        GoKind::Array { elem, len } => K::Array(*elem, *len),
-        GoKind::Slice(e) => K::Slice(*e),
-        GoKind::Map(k, v) => K::Map(*k, *v),
-        GoKind::Struct(_) => K::Struct,
-        GoKind::Marshaler { zero_payload, .. } => K::Marshaler(*zero_payload),
-        GoKind::Pending => return Err(Error::encode("gob: type description is incomplete")),
-        GoKind::Unsendable(why) => return Err(Error::encode(why.to_string())),
-    })
 }
 
 /// Encodes `value` as a top-level value of type `ty` (also used for an interface's concrete
@@ -93,7 +35,7 @@ pub(super) fn encode_top<T: Serialize + ?Sized>(
     value: &T,
     ty: TypeRef,
 ) -> Result<()> {
-    let base = s.st.types.base(ty);
+    let base = s.st.kinds.base(&s.st.types, ty);
     if !matches!(kind_of(s, base)?, K::Struct) {
         s.buf().push(0);
     }
@@ -114,11 +56,11 @@ struct ValueSer<'a, 'e> {
 impl<'a, 'e> ValueSer<'a, 'e> {
     /// The kind after following pointers (a non-`Option` Rust value behind a Go pointer).
     fn base_kind(&self) -> Result<K> {
-        match self.s.st.kinds.0.get(self.ty.0 as usize) {
-            Some((_, _, K::Invalid)) | None => {
+        match self.s.st.kinds.get(self.ty) {
+            Some((_, K::Invalid)) | None => {
                 describe(&self.s.st.types, self.s.st.types.base(self.ty))
             }
-            Some((_, _, k)) => Ok(*k),
+            Some((_, k)) => Ok(k),
         }
     }
 
@@ -437,7 +379,7 @@ impl<'a, 'e> ser::Serializer for ValueSer<'a, 'e> {
     }
 
     fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<StructSer<'a, 'e>> {
-        let base = self.s.st.types.base(self.ty);
+        let base = self.s.st.kinds.base(&self.s.st.types, self.ty);
         match self.base_kind()? {
             K::Struct => Ok(StructSer {
                 s: self.s,
@@ -605,27 +547,6 @@ pub(super) struct StructSer<'a, 'e> {
     cursor: usize,
 }
 
-impl StructSer<'_, '_> {
-    fn find(&self, key: &str) -> Option<(usize, TypeRef)> {
-        let GoKind::Struct(fields) = &self.s.st.types.get(self.ty).kind else {
-            return None;
-        };
-        if let Some(f) = fields.get(self.cursor) {
-            // The derive and serde usually share the literal: compare addresses first.
-            if std::ptr::eq(f.name.as_ptr(), key.as_ptr()) && f.name.len() == key.len()
-                || f.name == key
-            {
-                return Some((self.cursor, f.ty));
-            }
-        }
-        fields
-            .iter()
-            .enumerate()
-            .find(|(_, f)| f.name == key)
-            .map(|(i, f)| (i, f.ty))
-    }
-}
-
 impl ser::SerializeStruct for StructSer<'_, '_> {
     type Ok = bool;
     type Error = Error;
@@ -635,7 +556,12 @@ impl ser::SerializeStruct for StructSer<'_, '_> {
         key: &'static str,
         value: &T,
     ) -> Result<()> {
-        let Some((idx, ty)) = self.find(key) else {
+        let Some((idx, ty)) = self
+            .s
+            .st
+            .kinds
+            .field(&self.s.st.types, self.ty, self.cursor, key)
+        else {
             let t = self.s.st.types.get(self.ty);
             return Err(Error::encode(format!(
                 "gob: field {key} is not part of Go type {}",

@@ -15,7 +15,20 @@ pub struct Input<'a> {
     end: usize,
     origin: u64,
     max_message: usize,
+    /// A stretch of `data`, starting at `text_at`, already checked to be UTF-8: strings inside
+    /// it are sliced out of it instead of being validated one by one (see
+    /// [`read_str`](Self::read_str)).
+    text: &'a str,
+    text_at: usize,
+    /// How far ahead of a string the next stretch reaches (0 before the first).
+    window: usize,
 }
+
+/// The bounds of how far ahead of a string [`Input::read_str`] validates UTF-8 in one go:
+/// a lone string is validated on its own (it should not pay for the data after it); the
+/// window opens at the second of two close strings and doubles while they keep coming.
+const TEXT_WINDOW_MIN: usize = 64;
+const TEXT_WINDOW: usize = 4096;
 
 impl<'a> Input<'a> {
     /// A cursor at the start of `data`, between messages. `origin` is the stream offset of
@@ -27,6 +40,9 @@ impl<'a> Input<'a> {
             end: 0,
             origin,
             max_message,
+            text: "",
+            text_at: 0,
+            window: 0,
         }
     }
 
@@ -76,6 +92,9 @@ impl<'a> Input<'a> {
             end: self.data.len(),
             origin: self.origin,
             max_message: self.max_message,
+            text: "",
+            text_at: 0,
+            window: 0,
         };
         let len = match probe.read_uint() {
             Ok(len) => len,
@@ -244,6 +263,50 @@ impl<'a> Input<'a> {
         self.read_slice(n)
     }
 
+    /// Reads a length-prefixed string: `Some` if it is UTF-8, `None` if not.
+    ///
+    /// Validating each short string on its own costs more than the rest of its decoding, so
+    /// the bytes from the string up to a window further (within the message; from 64 bytes,
+    /// doubling up to [`TEXT_WINDOW`], while strings come close together) are validated at
+    /// once and later strings in that stretch are sliced out of it (slicing a `str` at char
+    /// boundaries yields UTF-8). Stretches start at successive strings and end where valid
+    /// UTF-8 ends, so each byte is validated about once.
+    #[inline]
+    pub fn read_str(&mut self) -> Result<Option<&'a str>> {
+        let (start, end) = match self.data.get(self.pos) {
+            // A one-byte length that the message can hold: most strings.
+            Some(&n) if n < 0x80 && self.pos < self.end && (n as usize) < self.end - self.pos => {
+                (self.pos + 1, self.pos + 1 + n as usize)
+            }
+            _ => {
+                let n = self.read_bytes()?.len();
+                (self.pos - n, self.pos)
+            }
+        };
+        self.pos = end;
+        let text_end = self.text_at + self.text.len();
+        if start < self.text_at || end > text_end {
+            // A string close after the last stretch (as in a `[]string`) earns a longer
+            // stretch; any other string is validated on its own.
+            let dense = !self.text.is_empty() && start >= self.text_at && start <= text_end + 16;
+            self.window = match dense {
+                true => (self.window * 2).clamp(TEXT_WINDOW_MIN, TEXT_WINDOW),
+                false => 0,
+            };
+            let stop = self.end.min(end.max(start.saturating_add(self.window)));
+            let ahead = &self.data[start..stop];
+            self.text = match std::str::from_utf8(ahead) {
+                Ok(t) => t,
+                Err(e) => std::str::from_utf8(&ahead[..e.valid_up_to()]).unwrap_or(""),
+            };
+            self.text_at = start;
+        }
+        Ok(self
+            .text
+            .get(start - self.text_at..end - self.text_at)
+            .or_else(|| std::str::from_utf8(&self.data[start..end]).ok()))
+    }
+
     /// Attaches the current offset to an error.
     pub fn error(&self, e: Error) -> Error {
         self.err_at(e)
@@ -286,6 +349,47 @@ mod tests {
         let mut input = Input::new(&data, 0, 64 << 20);
         let e = input.next_message().unwrap_err();
         assert_eq!(e.category(), crate::Category::Limit);
+    }
+
+    /// One message holding `strings` as length-prefixed byte strings.
+    fn message_of(strings: &[&[u8]]) -> Vec<u8> {
+        let mut body = Vec::new();
+        for s in strings {
+            crate::wire::put_bytes(&mut body, s);
+        }
+        let mut data = Vec::new();
+        crate::wire::put_uint(&mut data, body.len() as u64);
+        data.extend_from_slice(&body);
+        data
+    }
+
+    #[test]
+    fn read_str_checks_each_string_around_invalid_bytes() {
+        let strings: [&[u8]; 6] = [b"ab", b"\xff", "\u{e9}".as_bytes(), b"\xc3", b"ok", b""];
+        let data = message_of(&strings);
+        let mut input = Input::new(&data, 0, 1 << 20);
+        input.next_message().unwrap();
+        let got: Vec<_> = (0..6).map(|_| input.read_str().unwrap()).collect();
+        assert_eq!(
+            got,
+            [Some("ab"), None, Some("\u{e9}"), None, Some("ok"), Some("")]
+        );
+        assert!(input.message_done());
+    }
+
+    #[test]
+    fn read_str_across_validation_windows() {
+        // 6 bytes a string with its length: windows of 64, 256, 1024 and 4096 bytes from a
+        // string's start end after the first byte of a euro sign (63 % 6 == 3).
+        let s = "xx\u{20ac}";
+        let strings = vec![s.as_bytes(); 2 * TEXT_WINDOW / 6];
+        let data = message_of(&strings);
+        let mut input = Input::new(&data, 0, 1 << 20);
+        input.next_message().unwrap();
+        for _ in 0..strings.len() {
+            assert_eq!(input.read_str().unwrap(), Some(s));
+        }
+        assert!(input.message_done());
     }
 
     #[test]
