@@ -1,5 +1,6 @@
 //! Decoding: per-stream type table, limits, the top-level message sequence.
 
+mod access;
 mod cursor;
 mod value;
 mod zero;

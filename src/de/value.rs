@@ -5,11 +5,13 @@
 //! overflow check on integers. Struct fields are matched by name; wire fields the Rust type
 //! lacks are skipped; Rust fields absent from the wire get Go's zero value.
 
-use super::cursor::{err_range, Cursor, Resolved};
-use super::zero::ZeroDe;
+use super::access::{
+    DynStructAccess, InterfaceAccess, MapAccess, Pending, Seen, SeqAccess, StructAccess,
+};
+use super::cursor::{Cursor, Resolved};
 use crate::error::{Error, Result};
 use crate::wire::{Builtin, MarshalerKind, TypeId, WireType};
-use serde::de::{self, DeserializeSeed, Deserializer, IntoDeserializer, Visitor};
+use serde::de::{self, Deserializer, IntoDeserializer, Visitor};
 use std::sync::Arc;
 
 /// Decodes a top-level value of type `id` into `T`.
@@ -25,9 +27,9 @@ pub(super) fn deserialize_top<'a, T: de::Deserialize<'a>>(
 
 /// One value of wire type `id`; `name` is the Rust field it goes to (for error messages).
 pub(crate) struct ValueDe<'c, 'a, 'd> {
-    c: &'c mut Cursor<'a, 'd>,
-    id: TypeId,
-    name: &'static str,
+    pub(super) c: &'c mut Cursor<'a, 'd>,
+    pub(super) id: TypeId,
+    pub(super) name: &'static str,
 }
 
 fn wire_desc(r: &Resolved) -> String {
@@ -227,7 +229,7 @@ impl<'c, 'a, 'd> ValueDe<'c, 'a, 'd> {
     }
 }
 
-const NO_FIELD: u16 = u16::MAX;
+pub(super) const NO_FIELD: u16 = u16::MAX;
 
 /// The context name of a top-level value (error messages name the field otherwise).
 const TOP: &str = "top-level value";
@@ -573,292 +575,5 @@ impl<'a> Deserializer<'a> for ValueDe<'_, 'a, '_> {
     fn deserialize_ignored_any<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
         self.c.skip(self.id)?;
         visitor.visit_unit()
-    }
-}
-
-/// Which Rust fields have been filled from the wire.
-enum Seen {
-    Small(u64),
-    Large(Vec<bool>),
-}
-
-impl Seen {
-    fn new(n: usize) -> Self {
-        if n <= 64 {
-            Seen::Small(0)
-        } else {
-            Seen::Large(vec![false; n])
-        }
-    }
-
-    fn set(&mut self, i: usize) {
-        match self {
-            Seen::Small(bits) => *bits |= 1 << i,
-            Seen::Large(v) => v[i] = true,
-        }
-    }
-
-    fn get(&self, i: usize) -> bool {
-        match self {
-            Seen::Small(bits) => bits & (1 << i) != 0,
-            Seen::Large(v) => v[i],
-        }
-    }
-}
-
-enum Pending {
-    None,
-    Wire(TypeId, &'static str),
-    Zero,
-}
-
-/// A struct into a Rust struct: wire fields by name, then the zero values of the rest.
-struct StructAccess<'c, 'a, 'd> {
-    c: &'c mut Cursor<'a, 'd>,
-    wt: Arc<WireType>,
-    map: Arc<[u16]>,
-    fields: &'static [&'static str],
-    field: i64,
-    wire_done: bool,
-    seen: Seen,
-    zero_next: usize,
-    pending: Pending,
-}
-
-impl<'a> de::MapAccess<'a> for StructAccess<'_, 'a, '_> {
-    type Error = Error;
-
-    fn next_key_seed<K: DeserializeSeed<'a>>(&mut self, seed: K) -> Result<Option<K::Value>> {
-        let WireType::Struct { fields: wire, .. } = &*self.wt else {
-            unreachable!("StructAccess is only built for structs")
-        };
-        while !self.wire_done {
-            if self.c.input.message_done() {
-                self.wire_done = true;
-                break;
-            }
-            let delta = self.c.input.read_uint()?;
-            if delta == 0 {
-                self.wire_done = true;
-                break;
-            }
-            self.field = self.field.saturating_add(delta.min(u32::MAX as u64) as i64);
-            let Some(wf) = wire.get(self.field as usize) else {
-                return Err(self.c.locate(err_range()));
-            };
-            let local = self.map[self.field as usize];
-            if local == NO_FIELD {
-                let id = wf.id;
-                self.c.skip(id)?;
-                continue;
-            }
-            let local = local as usize;
-            self.seen.set(local);
-            let name = self.fields[local];
-            self.pending = Pending::Wire(wf.id, name);
-            return seed
-                .deserialize(de::value::BorrowedStrDeserializer::new(name))
-                .map(Some);
-        }
-        while self.zero_next < self.fields.len() {
-            let i = self.zero_next;
-            self.zero_next += 1;
-            if !self.seen.get(i) {
-                self.pending = Pending::Zero;
-                return seed
-                    .deserialize(de::value::BorrowedStrDeserializer::new(self.fields[i]))
-                    .map(Some);
-            }
-        }
-        Ok(None)
-    }
-
-    fn next_value_seed<V: DeserializeSeed<'a>>(&mut self, seed: V) -> Result<V::Value> {
-        match std::mem::replace(&mut self.pending, Pending::None) {
-            Pending::Wire(id, name) => seed.deserialize(ValueDe {
-                c: &mut *self.c,
-                id,
-                name,
-            }),
-            Pending::Zero => seed.deserialize(ZeroDe),
-            Pending::None => Err(Error::corrupt("gob: struct value requested before its key")),
-        }
-    }
-}
-
-/// A struct into an untyped target: the wire fields present, keyed by name.
-struct DynStructAccess<'c, 'a, 'd> {
-    c: &'c mut Cursor<'a, 'd>,
-    wt: Arc<WireType>,
-    field: i64,
-    next: Option<TypeId>,
-}
-
-impl<'a> de::MapAccess<'a> for DynStructAccess<'_, 'a, '_> {
-    type Error = Error;
-
-    fn next_key_seed<K: DeserializeSeed<'a>>(&mut self, seed: K) -> Result<Option<K::Value>> {
-        let WireType::Struct { fields: wire, .. } = &*self.wt else {
-            unreachable!("DynStructAccess is only built for structs")
-        };
-        if self.c.input.message_done() {
-            return Ok(None);
-        }
-        let delta = self.c.input.read_uint()?;
-        if delta == 0 {
-            return Ok(None);
-        }
-        self.field = self.field.saturating_add(delta.min(u32::MAX as u64) as i64);
-        let Some(wf) = wire.get(self.field as usize) else {
-            return Err(self.c.locate(err_range()));
-        };
-        self.next = Some(wf.id);
-        seed.deserialize(de::value::StrDeserializer::<Error>::new(&wf.name))
-            .map(Some)
-    }
-
-    fn next_value_seed<V: DeserializeSeed<'a>>(&mut self, seed: V) -> Result<V::Value> {
-        let id = self
-            .next
-            .take()
-            .ok_or_else(|| Error::corrupt("gob: struct value requested before its key"))?;
-        seed.deserialize(ValueDe {
-            c: &mut *self.c,
-            id,
-            name: "field",
-        })
-    }
-}
-
-struct SeqAccess<'c, 'a, 'd> {
-    c: &'c mut Cursor<'a, 'd>,
-    elem: TypeId,
-    left: u64,
-}
-
-impl<'a> de::SeqAccess<'a> for SeqAccess<'_, 'a, '_> {
-    type Error = Error;
-
-    fn next_element_seed<T: DeserializeSeed<'a>>(&mut self, seed: T) -> Result<Option<T::Value>> {
-        if self.left == 0 {
-            return Ok(None);
-        }
-        self.c.input.element(self.left)?;
-        self.left -= 1;
-        seed.deserialize(ValueDe {
-            c: &mut *self.c,
-            id: self.elem,
-            name: "element",
-        })
-        .map(Some)
-    }
-
-    fn size_hint(&self) -> Option<usize> {
-        Some(self.c.input.capacity_hint(self.left))
-    }
-}
-
-struct MapAccess<'c, 'a, 'd> {
-    c: &'c mut Cursor<'a, 'd>,
-    key: TypeId,
-    elem: TypeId,
-    left: u64,
-}
-
-impl<'a> de::MapAccess<'a> for MapAccess<'_, 'a, '_> {
-    type Error = Error;
-
-    fn next_key_seed<K: DeserializeSeed<'a>>(&mut self, seed: K) -> Result<Option<K::Value>> {
-        if self.left == 0 {
-            return Ok(None);
-        }
-        self.c.input.element(self.left)?;
-        self.left -= 1;
-        seed.deserialize(ValueDe {
-            c: &mut *self.c,
-            id: self.key,
-            name: "map key",
-        })
-        .map(Some)
-    }
-
-    fn next_value_seed<V: DeserializeSeed<'a>>(&mut self, seed: V) -> Result<V::Value> {
-        seed.deserialize(ValueDe {
-            c: &mut *self.c,
-            id: self.elem,
-            name: "map value",
-        })
-    }
-
-    fn size_hint(&self) -> Option<usize> {
-        // Every entry takes at least two bytes (key and value): room for no more entries
-        // than the bytes left could hold, and no more than announced.
-        Some(
-            self.c
-                .input
-                .capacity_hint(self.left)
-                .min(self.c.input.remaining() / 2),
-        )
-    }
-}
-
-/// A non-nil interface as an enum: the registered Go name picks the variant.
-struct InterfaceAccess<'c, 'a, 'd> {
-    c: &'c mut Cursor<'a, 'd>,
-    name: &'a str,
-    concrete: TypeId,
-    field: &'static str,
-}
-
-impl<'c, 'a, 'd> de::EnumAccess<'a> for InterfaceAccess<'c, 'a, 'd> {
-    type Error = Error;
-    type Variant = Self;
-
-    fn variant_seed<V: DeserializeSeed<'a>>(self, seed: V) -> Result<(V::Value, Self)> {
-        let v = seed.deserialize(de::value::BorrowedStrDeserializer::<Error>::new(self.name))?;
-        Ok((v, self))
-    }
-}
-
-impl<'a> de::VariantAccess<'a> for InterfaceAccess<'_, 'a, '_> {
-    type Error = Error;
-
-    fn unit_variant(self) -> Result<()> {
-        self.c.skip_top(self.concrete)
-    }
-
-    fn newtype_variant_seed<T: DeserializeSeed<'a>>(self, seed: T) -> Result<T::Value> {
-        let id = self.concrete;
-        let field = self.field;
-        let c = &mut *self.c;
-        if !c.is_struct(id) {
-            c.singleton_delta()?;
-        }
-        seed.deserialize(ValueDe { c, id, name: field })
-    }
-
-    fn tuple_variant<V: Visitor<'a>>(self, len: usize, visitor: V) -> Result<V::Value> {
-        let id = self.concrete;
-        let field = self.field;
-        let c = &mut *self.c;
-        if !c.is_struct(id) {
-            c.singleton_delta()?;
-        }
-        ValueDe { c, id, name: field }.deserialize_tuple(len, visitor)
-    }
-
-    fn struct_variant<V: Visitor<'a>>(
-        self,
-        fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value> {
-        let id = self.concrete;
-        let field = self.field;
-        ValueDe {
-            c: &mut *self.c,
-            id,
-            name: field,
-        }
-        .deserialize_struct("interface value", fields, visitor)
     }
 }
