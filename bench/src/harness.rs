@@ -334,6 +334,7 @@ pub fn run(cfg: Config) -> Result<(), String> {
                                 for l in lines {
                                     let lib = match l["lib"].as_str() {
                                         Some("gobwire") => "gobwire",
+                                        Some("alloc_floor") => "alloc_floor",
                                         _ => "gobrpc",
                                     };
                                     let name = l["name"].as_str().unwrap_or_default();

@@ -192,4 +192,14 @@ fn run_codec(sample: Duration, samples: usize, filter: &str, lib_filter: &str) {
             println!("{line}");
         }
     }
+    // The allocation floor of the []string decode (gobrpc's allocator, no decoding).
+    if "decode_string_slice_1000".contains(filter) && "gobrpc".contains(lib_filter) {
+        let mut op = codec::string_slice_alloc_floor();
+        let (ns, iters) = codec::time_op(&mut op, sample, samples);
+        let line = serde_json::json!({
+            "lib": "alloc_floor", "name": "decode_string_slice_1000", "ns_per_op": ns,
+            "iters_per_sample": iters,
+        });
+        println!("{line}");
+    }
 }

@@ -148,6 +148,20 @@ pub fn first_message(stream: &[u8]) -> &[u8] {
     &stream[..1 + stream[0] as usize]
 }
 
+/// The allocation floor of `decode_string_slice_1000`: what its result costs to build and
+/// drop without decoding anything (a `Vec` of capacity 1,000, then 1,000 `String`s of the
+/// same 15 bytes, as serde's `Vec<String>` visitor builds it).
+pub fn string_slice_alloc_floor() -> Op {
+    let text = "now is the time".to_string();
+    Box::new(move || {
+        let mut v: Vec<String> = Vec::with_capacity(black_box(1000));
+        for _ in 0..1000 {
+            v.push(String::from(black_box(text.as_str())));
+        }
+        black_box(&v);
+    })
+}
+
 /// One timed scenario: its body runs once per op.
 pub type Op = Box<dyn FnMut()>;
 

@@ -206,6 +206,20 @@ fn row_specs(cfg: &Config) -> Vec<(&'static str, RowSpec)> {
                 Target::RatioMax(0.5),
             ),
         ));
+        if name == "decode_string_slice_1000" {
+            // What the decoded value alone costs to allocate and free, against Go's decode.
+            v.push((
+                "codec_go",
+                spec(
+                    m.clone(),
+                    format!("{m}: allocation floor (no decoding)"),
+                    "ns/op",
+                    "alloc_floor",
+                    "go",
+                    Target::None,
+                ),
+            ));
+        }
         v.push((
             "codec_gobwire",
             // The issue: "decode at most 0.5× gobwire's"; encoding has no gobwire target.
