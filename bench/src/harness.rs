@@ -317,59 +317,61 @@ pub fn run(cfg: Config) -> Result<(), String> {
             [Side::Go, Side::Rust, Side::Floor, Side::ServerFloor]
         };
         if codec_wanted {
-            for side in order {
-                match side {
-                    Side::Rust => {
-                        let mut c =
-                            Command::new(std::env::current_exe().map_err(|e| e.to_string())?);
-                        c.args([
-                            "codec",
-                            "--sample-ms",
-                            &cfg.codec_sample_ms.to_string(),
-                            "--samples",
-                            &cfg.codec_samples.to_string(),
-                        ]);
-                        match run_child(c) {
-                            Ok(lines) => {
-                                for l in lines {
-                                    let lib = match l["lib"].as_str() {
-                                        Some("gobwire") => "gobwire",
-                                        Some("alloc_floor") => "alloc_floor",
-                                        _ => "gobrpc",
-                                    };
-                                    let name = l["name"].as_str().unwrap_or_default();
-                                    if let Some(ns) = l["ns_per_op"].as_f64() {
-                                        samples.add(&format!("codec.{name}"), lib, ns);
-                                    }
-                                    if let Some(e) = l["error"].as_str() {
-                                        notes.insert(
-                                            format!("codec.{name}/{lib}"),
-                                            format!("n/a: {e}"),
-                                        );
-                                    }
-                                    runs.push(json!({"round": round, "side": lib, "kind": "codec", "result": l}));
-                                }
-                            }
-                            Err(e) => errors.push(e),
+            // One scenario at a time, both sides back to back, so that each round's ratio
+            // compares runs made within seconds of each other.
+            for name in crate::codec::SCENARIOS {
+                if !cfg.wants(&format!("codec.{name}")) {
+                    continue;
+                }
+                for side in order {
+                    let (c, side_name) = match side {
+                        Side::Rust => {
+                            let mut c =
+                                Command::new(std::env::current_exe().map_err(|e| e.to_string())?);
+                            c.args([
+                                "codec",
+                                "--run",
+                                name,
+                                "--sample-ms",
+                                &cfg.codec_sample_ms.to_string(),
+                                "--samples",
+                                &cfg.codec_samples.to_string(),
+                            ]);
+                            (c, "gobrpc")
                         }
-                    }
-                    Side::Go => {
-                        let mut c = Command::new(&cfg.gointerop);
-                        c.args(["bench-codec", "-count", "1", "-cpu", "1"]);
-                        match run_child(c) {
-                            Ok(lines) => {
-                                for l in lines {
-                                    let name = l["name"].as_str().unwrap_or_default();
-                                    if let Some(ns) = l["ns_per_op"].as_f64() {
-                                        samples.add(&format!("codec.{name}"), "go", ns);
-                                    }
-                                    runs.push(json!({"round": round, "side": "go", "kind": "codec", "result": l}));
-                                }
-                            }
-                            Err(e) => errors.push(e),
+                        Side::Go => {
+                            let mut c = Command::new(&cfg.gointerop);
+                            c.args(["bench-codec", "-run", name, "-count", "1", "-cpu", "1"]);
+                            (c, "go")
                         }
+                        Side::Floor | Side::ServerFloor => continue,
+                    };
+                    let lines = match run_child(c) {
+                        Ok(lines) => lines,
+                        Err(e) => {
+                            errors.push(e);
+                            continue;
+                        }
+                    };
+                    for l in lines {
+                        // The Rust child reports gobrpc, gobwire and the allocation floor.
+                        let lib = match (side_name, l["lib"].as_str()) {
+                            ("go", _) => "go",
+                            (_, Some("gobwire")) => "gobwire",
+                            (_, Some("alloc_floor")) => "alloc_floor",
+                            _ => "gobrpc",
+                        };
+                        let name = l["name"].as_str().unwrap_or_default();
+                        if let Some(ns) = l["ns_per_op"].as_f64() {
+                            samples.add(&format!("codec.{name}"), lib, ns);
+                        }
+                        if let Some(e) = l["error"].as_str() {
+                            notes.insert(format!("codec.{name}/{lib}"), format!("n/a: {e}"));
+                        }
+                        runs.push(
+                            json!({"round": round, "side": lib, "kind": "codec", "result": l}),
+                        );
                     }
-                    Side::Floor | Side::ServerFloor => {}
                 }
             }
             progress(&format!("round {}/{}: codec done", round + 1, cfg.rounds));
@@ -433,7 +435,7 @@ pub fn run(cfg: Config) -> Result<(), String> {
             "config": cfg,
             "machine": machine,
             "wall_s": wall.as_secs_f64(),
-            "ratio": "a ÷ b of the medians, in the row's unit (a = gobrpc; b = Go, gobwire or floor); the target says which way is better",
+            "ratio": "median over rounds of a ÷ b (each round's pair ran back to back), in the row's unit (a = gobrpc; b = Go, gobwire or a floor); the target says which way is better",
             "rows": rows,
             "errors": errors,
             "runs": runs,

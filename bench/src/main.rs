@@ -33,7 +33,7 @@ const USAGE: &str = "usage:
       (--rust-threads: tokio workers in gobrpc's client process, 0 = current-thread runtime)
   gobrpc-bench client|floor-client --addr ADDR --scenario latency_seq|throughput|reply
                [--concurrency N] [--duration-ms N] [--warmup-ms N] [--size N] [--count N]
-               [--threads N] [--floor echo|server]
+               [--threads N] [--floor echo|server] [--in-block-on]
       one measured run (what the harness spawns); one JSON line. floor-client is the raw
       client: --floor echo (default) against the echo server, server against the Go server
   gobrpc-bench codec [--sample-ms N] [--samples N] [--run SUBSTR] [--lib gobrpc|gobwire]
@@ -111,6 +111,7 @@ fn main() {
                 size: f.num("--size", 64 << 20),
                 count: f.num("--count", 2),
                 threads: f.num("--threads", 0),
+                in_block_on: f.switch("--in-block-on"),
             };
             let floor = match f.take("--floor").as_deref() {
                 None | Some("echo") => client::Floor::Echo,

@@ -123,7 +123,7 @@ pub(crate) struct Row {
     b_side: String,
     a: Option<Stats>,
     b: Option<Stats>,
-    /// a's median ÷ b's median, in the row's unit.
+    /// The median of the per-round ratios a ÷ b (see `paired_ratio`), in the row's unit.
     ratio: Option<f64>,
     target: Target,
     target_text: String,
@@ -294,6 +294,21 @@ fn row_specs(cfg: &Config) -> Vec<(&'static str, RowSpec)> {
     v
 }
 
+/// The median of the per-round ratios a_i ÷ b_i when both sides have one value per round
+/// (each round's pair ran within seconds of each other, so slow phases of a shared machine
+/// cancel out); otherwise the ratio of the medians.
+fn paired_ratio(a: &Stats, b: &Stats) -> Option<f64> {
+    if a.values.len() == b.values.len() && b.values.iter().all(|&x| x != 0.0) {
+        let mut r: Vec<f64> = a.values.iter().zip(&b.values).map(|(x, y)| x / y).collect();
+        r.sort_by(f64::total_cmp);
+        Some(quantile(&r, 0.5))
+    } else if b.median != 0.0 {
+        Some(a.median / b.median)
+    } else {
+        None
+    }
+}
+
 pub(crate) fn build_rows(
     cfg: &Config,
     samples: &Samples,
@@ -306,7 +321,7 @@ pub(crate) fn build_rows(
             let a = samples.get(&s.metric, s.a);
             let b = samples.get(&s.metric, s.b);
             let ratio = match (&a, &b) {
-                (Some(a), Some(b)) if b.median != 0.0 => Some(a.median / b.median),
+                (Some(a), Some(b)) => paired_ratio(a, b),
                 _ => None,
             };
             let met = a.as_ref().and_then(|a| s.target.met(a.median, ratio));
@@ -450,5 +465,16 @@ mod tests {
         assert_eq!(Target::RatioMin(1.5).met(0.0, Some(1.2)), Some(false));
         assert_eq!(Target::AbsMax(96.0).met(90.0, None), Some(true));
         assert_eq!(Target::None.met(1.0, Some(1.0)), None);
+    }
+
+    #[test]
+    fn ratios_pair_rounds() {
+        // Round 2 ran during a slow phase for both sides: paired, it does not skew the ratio.
+        let a = Stats::of(&[10.0, 40.0, 11.0]).unwrap();
+        let b = Stats::of(&[20.0, 80.0, 20.0]).unwrap();
+        assert_eq!(paired_ratio(&a, &b), Some(0.5));
+        // Unequal rounds (a failed run): the ratio of the medians.
+        let c = Stats::of(&[20.0, 80.0]).unwrap();
+        assert_eq!(paired_ratio(&a, &c), Some(11.0 / 50.0));
     }
 }
