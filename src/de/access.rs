@@ -3,7 +3,7 @@
 //! enums.
 
 use super::cursor::{err_range, Cursor};
-use super::value::{ValueDe, NO_FIELD};
+use super::value::{StructPlan, ValueDe, NO_FIELD};
 use super::zero::ZeroDe;
 use crate::error::{Error, Result};
 use crate::wire::{TypeId, WireType};
@@ -49,8 +49,7 @@ pub(super) enum Pending {
 /// A struct into a Rust struct: wire fields by name, then the zero values of the rest.
 pub(super) struct StructAccess<'c, 'a, 'd> {
     pub(super) c: &'c mut Cursor<'a, 'd>,
-    pub(super) wt: Arc<WireType>,
-    pub(super) map: Arc<[u16]>,
+    pub(super) plan: Arc<StructPlan>,
     pub(super) fields: &'static [&'static str],
     pub(super) field: i64,
     pub(super) wire_done: bool,
@@ -63,7 +62,7 @@ impl<'a> de::MapAccess<'a> for StructAccess<'_, 'a, '_> {
     type Error = Error;
 
     fn next_key_seed<K: DeserializeSeed<'a>>(&mut self, seed: K) -> Result<Option<K::Value>> {
-        let WireType::Struct { fields: wire, .. } = &*self.wt else {
+        let WireType::Struct { fields: wire, .. } = &*self.plan.wt else {
             unreachable!("StructAccess is only built for structs")
         };
         while !self.wire_done {
@@ -80,7 +79,7 @@ impl<'a> de::MapAccess<'a> for StructAccess<'_, 'a, '_> {
             let Some(wf) = wire.get(self.field as usize) else {
                 return Err(self.c.locate(err_range()));
             };
-            let local = self.map[self.field as usize];
+            let local = self.plan.map[self.field as usize];
             if local == NO_FIELD {
                 let id = wf.id;
                 self.c.skip(id)?;
@@ -164,6 +163,23 @@ impl<'a> de::MapAccess<'a> for DynStructAccess<'_, 'a, '_> {
     }
 }
 
+/// The next of the `left` counted elements (or map keys) of wire type `id`, if any: each
+/// must start with unread bytes in its message, so a lying count ends in an error.
+fn next_counted<'a, T: DeserializeSeed<'a>>(
+    c: &mut Cursor<'a, '_>,
+    left: &mut u64,
+    id: TypeId,
+    name: &'static str,
+    seed: T,
+) -> Result<Option<T::Value>> {
+    if *left == 0 {
+        return Ok(None);
+    }
+    c.input.element(*left)?;
+    *left -= 1;
+    seed.deserialize(ValueDe { c, id, name }).map(Some)
+}
+
 pub(super) struct SeqAccess<'c, 'a, 'd> {
     pub(super) c: &'c mut Cursor<'a, 'd>,
     pub(super) elem: TypeId,
@@ -174,17 +190,7 @@ impl<'a> de::SeqAccess<'a> for SeqAccess<'_, 'a, '_> {
     type Error = Error;
 
     fn next_element_seed<T: DeserializeSeed<'a>>(&mut self, seed: T) -> Result<Option<T::Value>> {
-        if self.left == 0 {
-            return Ok(None);
-        }
-        self.c.input.element(self.left)?;
-        self.left -= 1;
-        seed.deserialize(ValueDe {
-            c: &mut *self.c,
-            id: self.elem,
-            name: "element",
-        })
-        .map(Some)
+        next_counted(self.c, &mut self.left, self.elem, "element", seed)
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -203,17 +209,7 @@ impl<'a> de::MapAccess<'a> for MapAccess<'_, 'a, '_> {
     type Error = Error;
 
     fn next_key_seed<K: DeserializeSeed<'a>>(&mut self, seed: K) -> Result<Option<K::Value>> {
-        if self.left == 0 {
-            return Ok(None);
-        }
-        self.c.input.element(self.left)?;
-        self.left -= 1;
-        seed.deserialize(ValueDe {
-            c: &mut *self.c,
-            id: self.key,
-            name: "map key",
-        })
-        .map(Some)
+        next_counted(self.c, &mut self.left, self.key, "map key", seed)
     }
 
     fn next_value_seed<V: DeserializeSeed<'a>>(&mut self, seed: V) -> Result<V::Value> {

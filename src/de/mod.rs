@@ -101,7 +101,7 @@ pub struct DecoderState {
     typedef_bytes: usize,
     journal: Vec<(i32, usize)>,
     /// Wire-field to Rust-field maps, keyed by (struct id, address of serde's field list).
-    pub(crate) field_maps: FxHashMap<(i32, usize), Arc<[u16]>>,
+    pub(crate) field_maps: FxHashMap<(i32, usize), Arc<value::StructPlan>>,
     /// Stream offset of the next byte handed to `decode`.
     offset: u64,
 }

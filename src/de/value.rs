@@ -117,12 +117,20 @@ impl<'c, 'a, 'd> ValueDe<'c, 'a, 'd> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value> {
-        let map = self.field_map(&wt, rust_name, fields)?;
+        let plan = self.struct_plan(wt, rust_name, fields)?;
+        self.visit_plan(plan, fields, visitor)
+    }
+
+    fn visit_plan<V: Visitor<'a>>(
+        mut self,
+        plan: Arc<StructPlan>,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
         self.nested(|s| {
             visitor.visit_map(StructAccess {
                 c: &mut *s.c,
-                wt,
-                map,
+                plan,
                 fields,
                 field: -1,
                 wire_done: false,
@@ -133,21 +141,26 @@ impl<'c, 'a, 'd> ValueDe<'c, 'a, 'd> {
         })
     }
 
+    /// The cached plan for this wire struct into this Rust struct, if there is one yet.
+    fn cached_plan(&self, fields: &'static [&'static str]) -> Option<Arc<StructPlan>> {
+        let key = (self.id.0, fields.as_ptr() as usize);
+        self.c.st.field_maps.get(&key).cloned()
+    }
+
     /// Which Rust field each wire field goes to (cached per wire type and Rust type).
-    fn field_map(
+    fn struct_plan(
         &mut self,
-        wt: &WireType,
+        wt: Arc<WireType>,
         rust_name: &str,
         fields: &'static [&'static str],
-    ) -> Result<Arc<[u16]>> {
-        let key = (self.id.0, fields.as_ptr() as usize);
-        if let Some(m) = self.c.st.field_maps.get(&key) {
-            return Ok(m.clone());
+    ) -> Result<Arc<StructPlan>> {
+        if let Some(p) = self.cached_plan(fields) {
+            return Ok(p);
         }
-        let WireType::Struct { fields: wire, .. } = wt else {
-            unreachable!("field_map is only called for structs")
+        let WireType::Struct { fields: wire, .. } = &*wt else {
+            unreachable!("struct_plan is only called for structs")
         };
-        let map: Arc<[u16]> = wire
+        let map: Box<[u16]> = wire
             .iter()
             .map(|wf| {
                 fields
@@ -161,8 +174,10 @@ impl<'c, 'a, 'd> ValueDe<'c, 'a, 'd> {
                 "gob: type mismatch: no fields matched compiling decoder for {rust_name}"
             ))));
         }
-        self.c.st.field_maps.insert(key, map.clone());
-        Ok(map)
+        let plan = Arc::new(StructPlan { wt, map });
+        let key = (self.id.0, fields.as_ptr() as usize);
+        self.c.st.field_maps.insert(key, plan.clone());
+        Ok(plan)
     }
 
     /// A sequence. `want`: `None` accepts any sequence kind (untyped targets); a Rust slice
@@ -227,6 +242,14 @@ impl<'c, 'a, 'd> ValueDe<'c, 'a, 'd> {
             _ => Err(self.wrong_type(rust)),
         }
     }
+}
+
+/// How a wire struct decodes into one Rust struct: its definition, and for each wire field
+/// the index of the Rust field it fills (`NO_FIELD` for none).
+#[derive(Debug)]
+pub(crate) struct StructPlan {
+    pub(super) wt: Arc<WireType>,
+    pub(super) map: Box<[u16]>,
 }
 
 pub(super) const NO_FIELD: u16 = u16::MAX;
@@ -508,6 +531,11 @@ impl<'a> Deserializer<'a> for ValueDe<'_, 'a, '_> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value> {
+        // The steady state: this wire struct was decoded into this Rust struct before (one
+        // reference count for the plan, instead of one each for the type and the field map).
+        if let Some(plan) = self.cached_plan(fields) {
+            return self.visit_plan(plan, fields, visitor);
+        }
         match self.def()? {
             Some(w) if matches!(*w, WireType::Struct { .. }) => {
                 self.visit_struct(w, name, fields, visitor)
