@@ -3,7 +3,7 @@
 
 use super::error::Error;
 use super::header::Response;
-use super::pending::{SharedPending, Waiting};
+use super::pending::{Body, SharedPending, Waiting};
 use crate::{DecoderState, Limits};
 use bytes::{Buf, BytesMut};
 use std::sync::Arc;
@@ -88,7 +88,7 @@ impl ResponseDecoder {
             && src.len() >= self.share_body
             && whole_value_message(src, max).is_some_and(|n| n >= self.share_body);
         if !large {
-            let Some(n) = call.decode(&mut self.st, src, None)? else {
+            let Some(n) = call.decode(&mut self.st, Body::Borrowed(src))? else {
                 return Ok(None);
             };
             src.advance(n);
@@ -98,15 +98,12 @@ impl ResponseDecoder {
         // reader continues in a new buffer holding what followed the body (normally little:
         // the body is whole), so that later replies are not read into the memory this one
         // keeps alive.
+        // (On an error the connection is done: nothing goes back.)
         self.shared_tried = true;
         let all = std::mem::take(src).freeze();
-        let r = call.decode(&mut self.st, &all, Some(&all));
-        let used = match r {
-            Ok(Some(n)) => n,
-            _ => 0,
-        };
-        *src = BytesMut::from(&all[used..]);
-        Ok(r?.map(|_| ()))
+        let used = call.decode(&mut self.st, Body::Shared(&all))?;
+        *src = BytesMut::from(&all[used.unwrap_or(0)..]);
+        Ok(used.map(|_| ()))
     }
 }
 

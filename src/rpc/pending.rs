@@ -9,14 +9,8 @@ use tokio::sync::{mpsc, oneshot, Notify};
 /// A call waiting for its reply, with the reply type erased so that the reader task can
 /// decode any call's reply.
 pub(crate) trait Waiting: Send {
-    /// Decodes the reply body from the front of `buf`; `None` if more bytes are needed.
-    /// `shared` is `buf` itself when reply `Bytes` values may keep views into it.
-    fn decode(
-        &mut self,
-        st: &mut DecoderState,
-        buf: &[u8],
-        shared: Option<&bytes::Bytes>,
-    ) -> crate::Result<Option<usize>>;
+    /// Decodes the reply body from the front of `body`; `None` if more bytes are needed.
+    fn decode(&mut self, st: &mut DecoderState, body: Body<'_>) -> crate::Result<Option<usize>>;
     /// Hands the outcome to whoever waits: the decoded reply if `outcome` is `Ok`.
     fn complete(self: Box<Self>, outcome: Result<()>);
 }
@@ -53,24 +47,35 @@ impl<R> Typed<R> {
     }
 }
 
+/// The bytes a reply body is decoded from.
+#[derive(Clone, Copy)]
+pub(crate) enum Body<'a> {
+    /// Borrowed from the read buffer: every value is copied out.
+    Borrowed(&'a [u8]),
+    /// The frozen read buffer itself: reply [`Bytes`](crate::types::Bytes) values may keep
+    /// views into it.
+    Shared(&'a bytes::Bytes),
+}
+
+impl Body<'_> {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Body::Borrowed(b) => b,
+            Body::Shared(b) => b,
+        }
+    }
+}
+
 /// How a reply type is decoded: through serde, or as a dynamic [`TypedValue`].
 pub(crate) trait Reply: Sized + Send + 'static {
-    fn decode_reply(
-        st: &mut DecoderState,
-        buf: &[u8],
-        shared: Option<&bytes::Bytes>,
-    ) -> crate::Result<Option<(Self, usize)>>;
+    fn decode_reply(st: &mut DecoderState, body: Body<'_>) -> crate::Result<Option<(Self, usize)>>;
 }
 
 impl<R: DeserializeOwned + Send + 'static> Reply for R {
-    fn decode_reply(
-        st: &mut DecoderState,
-        buf: &[u8],
-        shared: Option<&bytes::Bytes>,
-    ) -> crate::Result<Option<(Self, usize)>> {
-        match shared {
-            Some(shared) => st.decode_shared::<R>(shared),
-            None => st.decode::<R>(buf),
+    fn decode_reply(st: &mut DecoderState, body: Body<'_>) -> crate::Result<Option<(Self, usize)>> {
+        match body {
+            Body::Borrowed(b) => st.decode::<R>(b),
+            Body::Shared(b) => st.decode_shared::<R>(b),
         }
     }
 }
@@ -79,23 +84,16 @@ impl<R: DeserializeOwned + Send + 'static> Reply for R {
 pub(crate) struct DynamicReply(pub(crate) TypedValue);
 
 impl Reply for DynamicReply {
-    fn decode_reply(
-        st: &mut DecoderState,
-        buf: &[u8],
-        _shared: Option<&bytes::Bytes>,
-    ) -> crate::Result<Option<(Self, usize)>> {
-        Ok(st.decode_value(buf)?.map(|(v, n)| (DynamicReply(v), n)))
+    fn decode_reply(st: &mut DecoderState, body: Body<'_>) -> crate::Result<Option<(Self, usize)>> {
+        Ok(st
+            .decode_value(body.bytes())?
+            .map(|(v, n)| (DynamicReply(v), n)))
     }
 }
 
 impl<R: Reply> Waiting for Typed<R> {
-    fn decode(
-        &mut self,
-        st: &mut DecoderState,
-        buf: &[u8],
-        shared: Option<&bytes::Bytes>,
-    ) -> crate::Result<Option<usize>> {
-        Ok(R::decode_reply(st, buf, shared)?.map(|(r, n)| {
+    fn decode(&mut self, st: &mut DecoderState, body: Body<'_>) -> crate::Result<Option<usize>> {
+        Ok(R::decode_reply(st, body)?.map(|(r, n)| {
             self.reply = Some(r);
             n
         }))
