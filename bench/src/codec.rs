@@ -231,6 +231,15 @@ pub fn gobwire_op(name: &str) -> Op {
     }
 }
 
+/// ns per op of `op` run exactly `n` times, no warm-up (for instruction counts).
+pub fn run_fixed(op: &mut Op, n: u64) -> (f64, u64) {
+    let t = Instant::now();
+    for _ in 0..n {
+        op();
+    }
+    (t.elapsed().as_nanos() as f64 / n.max(1) as f64, n)
+}
+
 /// ns per op of `op`: calibrated so one sample lasts about `sample`, `samples` samples, the
 /// median sample reported (after a warm-up of about one sample).
 pub fn time_op(op: &mut Op, sample: Duration, samples: usize) -> (f64, u64) {

@@ -6,7 +6,7 @@
 //!              [--rust-threads N] [--only SUBSTR] [--gointerop PATH]
 //! gobrpc-bench client       --addr A --scenario latency_seq|throughput|reply [...]   (one run)
 //! gobrpc-bench floor-client --addr A --floor echo|server --scenario ...            (one run)
-//! gobrpc-bench codec [--sample-ms N] [--samples N] [--run SUBSTR] [--lib gobrpc|gobwire] (JSON lines)
+//! gobrpc-bench codec [--sample-ms N] [--samples N] [--iters N] [--run SUBSTR] [--lib gobrpc|gobwire]
 //! ```
 
 mod client;
@@ -36,8 +36,9 @@ const USAGE: &str = "usage:
                [--threads N] [--floor echo|server] [--in-block-on]
       one measured run (what the harness spawns); one JSON line. floor-client is the raw
       client: --floor echo (default) against the echo server, server against the Go server
-  gobrpc-bench codec [--sample-ms N] [--samples N] [--run SUBSTR] [--lib gobrpc|gobwire]
-      gobrpc's and gobwire's codec scenarios; one JSON line each";
+  gobrpc-bench codec [--sample-ms N] [--samples N] [--iters N] [--run SUBSTR] [--lib gobrpc|gobwire]
+      gobrpc's and gobwire's codec scenarios; one JSON line each. --iters N runs each op
+      exactly N times in one sample (for instruction counts under callgrind)";
 
 /// `--flag value` pairs after the subcommand.
 struct Flags(Vec<String>);
@@ -129,10 +130,22 @@ fn main() {
         "codec" => {
             let sample = Duration::from_millis(f.num("--sample-ms", 200));
             let samples = f.num("--samples", 3);
+            let iters = f.take("--iters").map(|v| {
+                v.parse()
+                    .unwrap_or_else(|_| fail(&format!("--iters: not a number: {v}")))
+            });
             let filter = f.take("--run").unwrap_or_default();
             let lib = f.take("--lib").unwrap_or_default();
             f.done();
-            run_codec(sample, samples, &filter, &lib);
+            run_codec(
+                Timing {
+                    sample,
+                    samples,
+                    iters,
+                },
+                &filter,
+                &lib,
+            );
             Ok(())
         }
         _ => {
@@ -156,9 +169,25 @@ fn main() {
     }
 }
 
+/// How codec ops are timed: calibrated samples, or exactly `iters` runs when given.
+struct Timing {
+    sample: Duration,
+    samples: usize,
+    iters: Option<u64>,
+}
+
+impl Timing {
+    fn run(&self, op: &mut codec::Op) -> (f64, u64) {
+        match self.iters {
+            Some(n) => codec::run_fixed(op, n),
+            None => codec::time_op(op, self.sample, self.samples),
+        }
+    }
+}
+
 /// Both Rust crates' codec scenarios, one JSON line each; a scenario whose check or run
 /// fails (e.g. gobwire cannot express a value) is reported with an `error` and no time.
-fn run_codec(sample: Duration, samples: usize, filter: &str, lib_filter: &str) {
+fn run_codec(timing: Timing, filter: &str, lib_filter: &str) {
     // A failed check is reported in the JSON line; keep stderr quiet.
     std::panic::set_hook(Box::new(|_| {}));
     for name in codec::SCENARIOS {
@@ -175,7 +204,7 @@ fn run_codec(sample: Duration, samples: usize, filter: &str, lib_filter: &str) {
                 } else {
                     codec::gobwire_op(name)
                 };
-                codec::time_op(&mut op, sample, samples)
+                timing.run(&mut op)
             });
             let line = match timed {
                 Ok((ns, iters)) => serde_json::json!({
@@ -196,7 +225,7 @@ fn run_codec(sample: Duration, samples: usize, filter: &str, lib_filter: &str) {
     // The allocation floor of the []string decode (gobrpc's allocator, no decoding).
     if "decode_string_slice_1000".contains(filter) && "gobrpc".contains(lib_filter) {
         let mut op = codec::string_slice_alloc_floor();
-        let (ns, iters) = codec::time_op(&mut op, sample, samples);
+        let (ns, iters) = timing.run(&mut op);
         let line = serde_json::json!({
             "lib": "alloc_floor", "name": "decode_string_slice_1000", "ns_per_op": ns,
             "iters_per_sample": iters,

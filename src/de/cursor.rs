@@ -86,7 +86,7 @@ impl<'a, 'd> Cursor<'a, 'd> {
 
     /// Checks the id a value is announced with: a builtin, or a type defined on this stream.
     fn value_id(&self, id: i64) -> Result<TypeId> {
-        let known = |id: i32| TypeId(id).builtin().is_some() || self.st.types.contains_key(&id);
+        let known = |id: i32| TypeId(id).builtin().is_some() || self.st.types.contains(id);
         match i32::try_from(id) {
             Ok(id) if id > 0 && known(id) => Ok(TypeId(id)),
             _ => Err(self.locate(Error::corrupt("gob: unknown type id or corrupted data"))),
@@ -98,7 +98,7 @@ impl<'a, 'd> Cursor<'a, 'd> {
         if let Some(b) = id.builtin() {
             return Ok(Resolved::Builtin(b));
         }
-        match self.st.types.get(&id.0) {
+        match self.st.types.get(id.0) {
             Some(t) => Ok(Resolved::Def(t.clone())),
             None => Err(self.locate(Error::corrupt(format!(
                 "gob: bad data: undefined type id {id}"
@@ -138,7 +138,7 @@ impl<'a, 'd> Cursor<'a, 'd> {
     /// True if `id` names a struct definition (top-level structs carry no singleton delta).
     pub(crate) fn is_struct(&self, id: TypeId) -> bool {
         matches!(
-            self.st.types.get(&id.0).map(|t| &**t),
+            self.st.types.get(id.0).map(|t| &**t),
             Some(WireType::Struct { .. })
         )
     }

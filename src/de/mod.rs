@@ -2,13 +2,13 @@
 
 mod access;
 mod cursor;
+mod stream_types;
 mod value;
 mod zero;
 
 pub(crate) use cursor::{err_range, Cursor, Resolved};
 
 use crate::error::{Category, Error, Result};
-use crate::fxhash::FxHashMap;
 use crate::wire::{Input, TypeId, WireType};
 use serde::de::DeserializeOwned;
 use std::io::Read;
@@ -96,12 +96,10 @@ impl Limits {
 /// ```
 #[derive(Debug, Default)]
 pub struct DecoderState {
-    pub(crate) types: FxHashMap<i32, Arc<WireType>>,
+    pub(crate) types: stream_types::StreamTypes,
     pub(crate) limits: Limits,
     typedef_bytes: usize,
     journal: Vec<(i32, usize)>,
-    /// Wire-field to Rust-field maps, keyed by (struct id, address of serde's field list).
-    pub(crate) field_maps: FxHashMap<(i32, usize), Arc<value::StructPlan>>,
     /// Stream offset of the next byte handed to `decode`.
     offset: u64,
 }
@@ -127,7 +125,7 @@ impl DecoderState {
 
     /// The peer's definition of type `id`, if it has sent one.
     pub fn wire_type(&self, id: TypeId) -> Option<&WireType> {
-        self.types.get(&id.0).map(|t| &**t)
+        self.types.get(id.0).map(|t| &**t)
     }
 
     /// Decodes one value from the front of `buf`. Returns the value and the number of bytes
@@ -201,9 +199,8 @@ impl DecoderState {
 
     fn rollback(&mut self) {
         while let Some((id, bytes)) = self.journal.pop() {
-            self.types.remove(&id);
+            self.types.remove(id);
             self.typedef_bytes -= bytes;
-            self.field_maps.retain(|(sid, _), _| *sid != id);
         }
     }
 
@@ -214,7 +211,7 @@ impl DecoderState {
             return Err(Error::corrupt("gob: duplicate type received").at(at));
         }
         let id = id as i32;
-        if self.types.contains_key(&id) {
+        if self.types.contains(id) {
             return Err(Error::corrupt("gob: duplicate type received").at(at));
         }
         if self.types.len() >= self.limits.max_type_defs {

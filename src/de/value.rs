@@ -143,8 +143,8 @@ impl<'c, 'a, 'd> ValueDe<'c, 'a, 'd> {
 
     /// The cached plan for this wire struct into this Rust struct, if there is one yet.
     fn cached_plan(&self, fields: &'static [&'static str]) -> Option<Arc<StructPlan>> {
-        let key = (self.id.0, fields.as_ptr() as usize);
-        self.c.st.field_maps.get(&key).cloned()
+        let fields = fields.as_ptr() as usize;
+        self.c.st.types.plan(self.id.0, fields).cloned()
     }
 
     /// Which Rust field each wire field goes to (cached per wire type and Rust type).
@@ -175,8 +175,8 @@ impl<'c, 'a, 'd> ValueDe<'c, 'a, 'd> {
             ))));
         }
         let plan = Arc::new(StructPlan { wt, map });
-        let key = (self.id.0, fields.as_ptr() as usize);
-        self.c.st.field_maps.insert(key, plan.clone());
+        let key = fields.as_ptr() as usize;
+        self.c.st.types.insert_plan(self.id.0, key, plan.clone());
         Ok(plan)
     }
 

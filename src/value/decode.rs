@@ -29,7 +29,7 @@ fn closure(c: &Cursor<'_, '_>, roots: &[TypeId]) -> TypeTable {
         if id.builtin().is_some() || types.contains_key(&id.0) {
             continue;
         }
-        let Some(wt) = c.st.types.get(&id.0) else {
+        let Some(wt) = c.st.types.get(id.0) else {
             continue;
         };
         match &**wt {

@@ -86,6 +86,15 @@ impl<'a> Input<'a> {
     pub fn next_message(&mut self) -> Result<()> {
         debug_assert!(self.message_done());
         let start = self.pos;
+        // Most messages are short: a one-byte length, and the message already buffered.
+        if let Some(&n) = self.data.get(start) {
+            let n = n as usize;
+            if n < 0x80 && n < self.max_message && self.data.len() - start > n {
+                self.pos = start + 1;
+                self.end = start + 1 + n;
+                return Ok(());
+            }
+        }
         let mut probe = Input {
             data: self.data,
             pos: start,
@@ -157,6 +166,7 @@ impl<'a> Input<'a> {
     }
 
     /// The error for a value that runs past the end of its message.
+    #[cold]
     pub fn truncated(&self) -> Error {
         self.err_at(Error::corrupt(
             "gob: bad data: value runs past the end of its message",
@@ -166,21 +176,25 @@ impl<'a> Input<'a> {
     /// Reads a gob unsigned integer.
     #[inline]
     pub fn read_uint(&mut self) -> Result<u64> {
+        match self.data[..self.end].get(self.pos) {
+            Some(&b) if b < 0x80 => {
+                self.pos += 1;
+                Ok(b as u64)
+            }
+            _ => self.read_uint_long(),
+        }
+    }
+
+    /// [`read_uint`](Self::read_uint) past its one-byte case.
+    fn read_uint_long(&mut self) -> Result<u64> {
         let b = self.read_u8()?;
         if b < 0x80 {
             return Ok(b as u64);
         }
         let n = (b as i8).unsigned_abs() as usize;
-        if n > 8 {
+        if n > 8 || self.remaining() < n {
             self.pos -= 1;
-            return Err(self.err_at(Error::corrupt("gob: encoded unsigned integer out of range")));
-        }
-        if self.remaining() < n {
-            let left = self.remaining();
-            self.pos -= 1;
-            return Err(self.err_at(Error::corrupt(format!(
-                "gob: invalid uint data length {n}: exceeds input size {left}"
-            ))));
+            return Err(self.bad_uint(n));
         }
         let mut x = 0u64;
         for &byte in &self.data[self.pos..self.pos + n] {
@@ -188,6 +202,17 @@ impl<'a> Input<'a> {
         }
         self.pos += n;
         Ok(x)
+    }
+
+    #[cold]
+    fn bad_uint(&self, n: usize) -> Error {
+        if n > 8 {
+            return self.err_at(Error::corrupt("gob: encoded unsigned integer out of range"));
+        }
+        let left = self.remaining() - 1;
+        self.err_at(Error::corrupt(format!(
+            "gob: invalid uint data length {n}: exceeds input size {left}"
+        )))
     }
 
     /// Reads a gob signed integer.
