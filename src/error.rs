@@ -1,5 +1,6 @@
 //! The one error type of the gob codec.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// A `Result` whose error is a gob [`Error`].
@@ -14,7 +15,8 @@ pub struct Error(Box<ErrorImpl>);
 
 struct ErrorImpl {
     category: Category,
-    message: String,
+    /// Static for fixed texts (no allocation beyond the box), owned for formatted ones.
+    message: Cow<'static, str>,
     offset: Option<u64>,
     source: Option<std::io::Error>,
 }
@@ -42,7 +44,7 @@ pub enum Category {
 }
 
 impl Error {
-    pub(crate) fn new(category: Category, message: impl Into<String>) -> Self {
+    pub(crate) fn new(category: Category, message: impl Into<Cow<'static, str>>) -> Self {
         Error(Box::new(ErrorImpl {
             category,
             message: message.into(),
@@ -51,19 +53,19 @@ impl Error {
         }))
     }
 
-    pub(crate) fn corrupt(message: impl Into<String>) -> Self {
+    pub(crate) fn corrupt(message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(Category::Corrupt, message)
     }
 
-    pub(crate) fn type_mismatch(message: impl Into<String>) -> Self {
+    pub(crate) fn type_mismatch(message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(Category::Type, message)
     }
 
-    pub(crate) fn limit(message: impl Into<String>) -> Self {
+    pub(crate) fn limit(message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(Category::Limit, message)
     }
 
-    pub(crate) fn encode(message: impl Into<String>) -> Self {
+    pub(crate) fn encode(message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(Category::Encode, message)
     }
 
@@ -81,7 +83,7 @@ impl Error {
         }
         Error(Box::new(ErrorImpl {
             category: Category::Io,
-            message: err.to_string(),
+            message: err.to_string().into(),
             offset: None,
             source: Some(err),
         }))

@@ -173,6 +173,10 @@ impl DecoderState {
         shared: Option<&'a bytes::Bytes>,
         f: impl FnOnce(&mut Cursor<'a, '_>, TypeId) -> Result<T>,
     ) -> Result<Option<(T, usize)>> {
+        if buf.is_empty() {
+            // Nothing has arrived yet (a framed reader asks after every message it took).
+            return Ok(None);
+        }
         self.journal.clear();
         let offset = self.offset;
         let max = self.limits.max_message;

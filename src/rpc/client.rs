@@ -120,20 +120,28 @@ impl Shared {
         self.room.notify_waiters();
     }
 
+    /// True if the request queue has room for another call.
+    fn has_room(&self) -> Result<bool> {
+        let w = self.writer();
+        if w.closed {
+            return Err(Error::Shutdown);
+        }
+        Ok(w.out.len() < self.config.max_write_buffer)
+    }
+
     /// Waits until the request queue has room (or the deadline passes, or the client shuts).
+    /// Checks first without registering for a wake-up: the common case, and registering
+    /// costs two trips through the `Notify`'s lock.
     async fn wait_for_room(&self, deadline: Option<tokio::time::Instant>) -> Result<()> {
+        if self.has_room()? {
+            return Ok(());
+        }
         loop {
             let notified = self.room.notified();
             tokio::pin!(notified);
             notified.as_mut().enable();
-            {
-                let w = self.writer();
-                if w.closed {
-                    return Err(Error::Shutdown);
-                }
-                if w.out.len() < self.config.max_write_buffer {
-                    return Ok(());
-                }
+            if self.has_room()? {
+                return Ok(());
             }
             match deadline {
                 Some(d) => {

@@ -86,6 +86,9 @@ impl<'a> Input<'a> {
     pub fn next_message(&mut self) -> Result<()> {
         debug_assert!(self.message_done());
         let start = self.pos;
+        if start >= self.data.len() {
+            return Err(Error::unexpected_eof());
+        }
         // Most messages are short: a one-byte length, and the message already buffered.
         if let Some(&n) = self.data.get(start) {
             let n = n as usize;
