@@ -7,6 +7,7 @@
 //! - `scripted`: a scripted misbehaving peer (`common::peer`, a loopback TCP server the test
 //!   drives byte by byte): garbage mid-stream, a re-sent type definition, a reply for a seq
 //!   never issued, a header without a body, a server half-close, a server that stops reading.
+//! - `stingy`: a client stream that takes a few bytes per write and is often not ready.
 //!
 //! Every test runs inside its own `tokio::time::timeout` (`common::rpc::timed`), so a hang
 //! fails the test; every server stops when the test drops it. No assertion is on timing:
@@ -19,6 +20,8 @@ mod common;
 mod goserver;
 #[path = "faults/scripted.rs"]
 mod scripted;
+#[path = "faults/stingy.rs"]
+mod stingy;
 
 use common::gotypes::{args, Reply};
 use gobrpc::rpc::{self, Client, Error};

@@ -4,16 +4,17 @@ use super::codec::{Event, ResponseDecoder};
 use super::error::{Error, Result};
 use super::header::Request;
 use super::pending::{Completed, DynamicReply, Pending, Reply, SharedPending, Sink, Typed};
+use super::writer::{Queue, Requests};
 use crate::{EncoderState, GobType, Limits, TypedValue};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
-use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
-use tokio::sync::{mpsc, oneshot, Notify};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::sync::{mpsc, oneshot};
 
 /// How a [`Client`] behaves. Build one with [`Client::builder`].
 #[derive(Debug, Clone)]
@@ -90,69 +91,10 @@ impl ClientBuilder {
     }
 }
 
-/// State the writer task shares with callers.
-struct Writer {
-    enc: EncoderState,
-    /// Encoded requests not yet handed to the socket.
-    out: Vec<u8>,
-    next_seq: u64,
-    /// No new calls: closed by the user, or the connection died.
-    closed: bool,
-}
-
 struct Shared {
-    writer: Mutex<Writer>,
-    wake_writer: Notify,
-    /// Signalled when the writer has drained its queue (room for callers waiting in `call`).
-    room: Notify,
+    requests: Requests,
     pending: SharedPending,
     config: ClientConfig,
-}
-
-impl Shared {
-    fn writer(&self) -> MutexGuard<'_, Writer> {
-        self.writer.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    fn close_writer(&self) {
-        self.writer().closed = true;
-        self.wake_writer.notify_one();
-        self.room.notify_waiters();
-    }
-
-    /// True if the request queue has room for another call.
-    fn has_room(&self) -> Result<bool> {
-        let w = self.writer();
-        if w.closed {
-            return Err(Error::Shutdown);
-        }
-        Ok(w.out.len() < self.config.max_write_buffer)
-    }
-
-    /// Waits until the request queue has room (or the deadline passes, or the client shuts).
-    /// Checks first without registering for a wake-up: the common case, and registering
-    /// costs two trips through the `Notify`'s lock.
-    async fn wait_for_room(&self, deadline: Option<tokio::time::Instant>) -> Result<()> {
-        if self.has_room()? {
-            return Ok(());
-        }
-        loop {
-            let notified = self.room.notified();
-            tokio::pin!(notified);
-            notified.as_mut().enable();
-            if self.has_room()? {
-                return Ok(());
-            }
-            match deadline {
-                Some(d) => {
-                    if tokio::time::timeout_at(d, notified).await.is_err() {
-                        return Err(Error::Timeout);
-                    }
-                }
-                None => notified.await,
-            }
-        }
-    }
 }
 
 /// Closes the connection gracefully when the last [`Client`] handle is dropped.
@@ -160,14 +102,15 @@ struct CloseOnDrop(Arc<Shared>);
 
 impl Drop for CloseOnDrop {
     fn drop(&mut self) {
-        self.0.close_writer();
+        self.0.requests.close();
     }
 }
 
 /// A connection to a Go `net/rpc` server (Go's `*rpc.Client`).
 ///
 /// Cheap to clone: every clone shares the connection, which one reader task and one writer
-/// task own. Calls from many tasks run concurrently on it; replies are matched to calls by
+/// task serve (a call that is the only one in flight writes its own request). Calls from
+/// many tasks run concurrently on it; replies are matched to calls by
 /// sequence number, in whatever order the server sends them.
 ///
 /// ```no_run
@@ -214,18 +157,11 @@ impl Client {
         let (read, write) = tokio::io::split(stream);
         let pending: SharedPending = Arc::new(Pending::default());
         let shared = Arc::new(Shared {
-            writer: Mutex::new(Writer {
-                enc: EncoderState::new(),
-                out: Vec::new(),
-                next_seq: 0,
-                closed: false,
-            }),
-            wake_writer: Notify::new(),
-            room: Notify::new(),
+            requests: Requests::new(Box::pin(write), config.max_write_buffer),
             pending: pending.clone(),
             config,
         });
-        tokio::spawn(write_loop(shared.clone(), write));
+        tokio::spawn(write_loop(shared.clone()));
         tokio::spawn(read_loop(shared.clone(), read));
         Client {
             _close: Arc::new(CloseOnDrop(shared.clone())),
@@ -246,7 +182,7 @@ impl Client {
             .config
             .timeout
             .map(|d| tokio::time::Instant::now() + d);
-        self.shared.wait_for_room(deadline).await?;
+        self.shared.requests.wait_for_room(deadline).await?;
         let call = self.go(service_method, args);
         match deadline {
             Some(d) => call.deadline(d).await,
@@ -338,30 +274,30 @@ impl Client {
         sink: impl FnOnce(u64) -> Sink<R>,
     ) -> Result<u64> {
         let shared = &*self.shared;
-        let mut w = shared.writer();
-        if w.closed {
+        let mut q = shared.requests.lock();
+        if q.closed {
             return Err(Error::Shutdown);
         }
-        let seq = w.next_seq;
-        w.next_seq += 1;
+        let seq = q.next_seq;
+        q.next_seq += 1;
         // Registered before the request is written, so a fast reply always finds its call.
-        shared
+        let in_flight = shared
             .pending
             .insert(seq, Box::new(Typed::new(sink(seq))))?;
         let header = Request {
             service_method,
             seq,
         };
-        let Writer { enc, out, .. } = &mut *w;
+        let Queue { enc, out, .. } = &mut *q;
         let was_empty = out.is_empty();
         if let Err(e) = encode(enc, &header, out) {
-            drop(w);
+            drop(q);
             shared.pending.cancel(seq);
             return Err(Error::codec(e));
         }
-        drop(w);
-        if was_empty {
-            shared.wake_writer.notify_one();
+        if let Err(e) = shared.requests.submit(q, was_empty, in_flight == 1) {
+            // The call is registered: it fails with the others.
+            shared.write_failed(e);
         }
         Ok(seq)
     }
@@ -369,9 +305,9 @@ impl Client {
     /// Stops new calls, lets the calls in flight finish (or fail, or time out), then closes
     /// the connection. Later calls fail with [`Error::Shutdown`].
     pub async fn close(&self) {
-        self.shared.writer().closed = true;
+        self.shared.requests.lock().closed = true;
         self.shared.pending.wait_drained().await;
-        self.shared.close_writer();
+        self.shared.requests.close();
     }
 
     /// The number of calls waiting for replies.
@@ -381,45 +317,22 @@ impl Client {
 
     /// True once the connection has died or the client was closed.
     pub fn is_shut_down(&self) -> bool {
-        self.shared.writer().closed
+        self.shared.requests.lock().closed
     }
 }
 
-async fn write_loop<W: AsyncWrite>(shared: Arc<Shared>, write: W) {
-    tokio::pin!(write);
-    let mut buf = Vec::new();
-    loop {
-        let closed = {
-            let mut w = shared.writer();
-            std::mem::swap(&mut w.out, &mut buf);
-            w.closed
-        };
-        if buf.is_empty() {
-            if closed {
-                // Half-close: the server still answers the calls it has.
-                let _ = write.shutdown().await;
-                return;
-            }
-            shared.wake_writer.notified().await;
-            continue;
-        }
-        // Everything queued since the last write goes out in one write.
-        if let Err(e) = write.write_all(&buf).await {
-            tracing::warn!(error = %e, "gob rpc: write failed; connection shut down");
-            shared.close_writer();
-            shared.pending.fail_all(Error::from(e));
-            return;
-        }
-        if let Err(e) = write.flush().await {
-            shared.close_writer();
-            shared.pending.fail_all(Error::from(e));
-            return;
-        }
-        buf.clear();
-        if buf.capacity() > 1 << 20 {
-            buf = Vec::new();
-        }
-        shared.room.notify_waiters();
+impl Shared {
+    /// A write failed: the connection is done, and every call in flight fails with the error.
+    fn write_failed(&self, e: std::io::Error) {
+        tracing::warn!(error = %e, "gob rpc: write failed; connection shut down");
+        self.requests.close();
+        self.pending.fail_all(Error::from(e));
+    }
+}
+
+async fn write_loop(shared: Arc<Shared>) {
+    if let Err(e) = shared.requests.run().await {
+        shared.write_failed(e);
     }
 }
 
@@ -436,7 +349,7 @@ async fn read_loop<R: AsyncRead + Unpin>(shared: Arc<Shared>, read: R) {
             }
             Some(Err(e)) => break e,
             None => {
-                let closing = shared.writer().closed;
+                let closing = shared.requests.lock().closed;
                 break if closing {
                     Error::Shutdown
                 } else {
@@ -448,7 +361,7 @@ async fn read_loop<R: AsyncRead + Unpin>(shared: Arc<Shared>, read: R) {
     if !matches!(err, Error::Shutdown) {
         tracing::warn!(error = %err, "gob rpc: connection failed");
     }
-    shared.close_writer();
+    shared.requests.close();
     if let Some(call) = frames.decoder_mut().take_call() {
         call.complete(Err(err.clone()));
     }

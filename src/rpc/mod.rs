@@ -15,7 +15,8 @@
 //!
 //! How it works: one gob encoder and one gob decoder per connection for its whole life (type
 //! definitions go out once per direction); a writer task that sends everything queued since
-//! its last write in one write; a reader task that decodes each reply straight into the type
+//! its last write in one write (a call that is the only one in flight is written by its
+//! caller, as Go writes every call); a reader task that decodes each reply straight into the type
 //! its caller asked for; the in-flight calls in a map keyed by sequence number, each completed
 //! through a oneshot channel. A call is registered before its request is written; dropping a
 //! call removes it, and its late reply is still decoded and discarded so the stream stays in
@@ -29,6 +30,7 @@ pub mod fuzzing;
 mod header;
 mod pending;
 mod transport;
+mod writer;
 
 pub use client::{
     done_channel, Call, Client, ClientBuilder, ClientConfig, DoneReceiver, DoneSender,

@@ -141,14 +141,15 @@ impl Pending {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Registers a call; fails if the connection is already dead.
-    pub(crate) fn insert(&self, seq: u64, call: Box<dyn Waiting>) -> Result<()> {
+    /// Registers a call; fails if the connection is already dead. Returns how many calls
+    /// are now waiting.
+    pub(crate) fn insert(&self, seq: u64, call: Box<dyn Waiting>) -> Result<usize> {
         let mut st = self.lock();
         if let Some(e) = &st.dead {
             return Err(e.clone());
         }
         st.calls.insert(seq, call);
-        Ok(())
+        Ok(st.calls.len())
     }
 
     /// Removes and returns the call waiting for `seq`.
