@@ -7,6 +7,8 @@
 //! - `scripted`: a scripted misbehaving peer (`common::peer`, a loopback TCP server the test
 //!   drives byte by byte): garbage mid-stream, a re-sent type definition, a reply for a seq
 //!   never issued, a header without a body, a server half-close, a server that stops reading.
+//! - `split_body`: a large reply body split across messages (as Go splits a value around an
+//!   inline type definition), its last message arriving late.
 //! - `stingy`: a client stream that takes a few bytes per write and is often not ready.
 //!
 //! Every test runs inside its own `tokio::time::timeout` (`common::rpc::timed`), so a hang
@@ -20,6 +22,8 @@ mod common;
 mod goserver;
 #[path = "faults/scripted.rs"]
 mod scripted;
+#[path = "faults/split_body.rs"]
+mod split_body;
 #[path = "faults/stingy.rs"]
 mod stingy;
 
