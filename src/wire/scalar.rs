@@ -10,11 +10,15 @@ pub fn put_uint(out: &mut Vec<u8>, x: u64) {
         out.push(x as u8);
         return;
     }
-    let bytes = x.to_be_bytes();
-    let skip = (x.leading_zeros() / 8) as usize;
-    let n = 8 - skip;
-    out.push((n as u8).wrapping_neg());
-    out.extend_from_slice(&bytes[skip..]);
+    // Nine bytes appended at once (a fixed-size copy, no call to memcpy), then the unused
+    // tail dropped: the count byte, then the value's n significant bytes, big-endian.
+    let n = 8 - (x.leading_zeros() / 8) as usize;
+    let mut b = [0u8; 9];
+    b[0] = (n as u8).wrapping_neg();
+    b[1..].copy_from_slice(&(x << (8 * (8 - n))).to_be_bytes());
+    let len = out.len();
+    out.extend_from_slice(&b);
+    out.truncate(len + 1 + n);
 }
 
 /// Appends Go's signed integer encoding of `i` (bit 0 is a complement flag).
