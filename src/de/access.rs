@@ -258,23 +258,11 @@ impl<'a> de::VariantAccess<'a> for InterfaceAccess<'_, 'a, '_> {
     }
 
     fn newtype_variant_seed<T: DeserializeSeed<'a>>(self, seed: T) -> Result<T::Value> {
-        let id = self.concrete;
-        let field = self.field;
-        let c = &mut *self.c;
-        if !c.is_struct(id) {
-            c.singleton_delta()?;
-        }
-        seed.deserialize(ValueDe { c, id, name: field })
+        seed.deserialize(ValueDe::top(self.c, self.concrete, self.field)?)
     }
 
     fn tuple_variant<V: Visitor<'a>>(self, len: usize, visitor: V) -> Result<V::Value> {
-        let id = self.concrete;
-        let field = self.field;
-        let c = &mut *self.c;
-        if !c.is_struct(id) {
-            c.singleton_delta()?;
-        }
-        ValueDe { c, id, name: field }.deserialize_tuple(len, visitor)
+        ValueDe::top(self.c, self.concrete, self.field)?.deserialize_tuple(len, visitor)
     }
 
     fn struct_variant<V: Visitor<'a>>(

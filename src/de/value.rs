@@ -19,10 +19,7 @@ pub(super) fn deserialize_top<'a, T: de::Deserialize<'a>>(
     c: &mut Cursor<'a, '_>,
     id: TypeId,
 ) -> Result<T> {
-    if !c.is_struct(id) {
-        c.singleton_delta()?;
-    }
-    T::deserialize(ValueDe { c, id, name: TOP })
+    T::deserialize(ValueDe::top(c, id, TOP)?)
 }
 
 /// One value of wire type `id`; `name` is the Rust field it goes to (for error messages).
@@ -40,6 +37,16 @@ fn wire_desc(r: &Resolved) -> String {
 }
 
 impl<'c, 'a, 'd> ValueDe<'c, 'a, 'd> {
+    /// A value that opens a message of its own (top level, or an interface's concrete
+    /// value): past the `00` delta that precedes it unless it is a struct.
+    #[inline]
+    pub(super) fn top(c: &'c mut Cursor<'a, 'd>, id: TypeId, name: &'static str) -> Result<Self> {
+        if !c.is_struct(id) {
+            c.singleton_delta()?;
+        }
+        Ok(ValueDe { c, id, name })
+    }
+
     fn wrong_type(&self, rust: &str) -> Error {
         let sent = self
             .c
@@ -110,17 +117,6 @@ impl<'c, 'a, 'd> ValueDe<'c, 'a, 'd> {
         r
     }
 
-    fn visit_struct<V: Visitor<'a>>(
-        mut self,
-        wt: Arc<WireType>,
-        rust_name: &'static str,
-        fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value> {
-        let plan = self.struct_plan(wt, rust_name, fields)?;
-        self.visit_plan(plan, fields, visitor)
-    }
-
     fn visit_plan<V: Visitor<'a>>(
         mut self,
         plan: Arc<StructPlan>,
@@ -147,18 +143,16 @@ impl<'c, 'a, 'd> ValueDe<'c, 'a, 'd> {
         self.c.st.types.plan(self.id.0, fields).cloned()
     }
 
-    /// Which Rust field each wire field goes to (cached per wire type and Rust type).
-    fn struct_plan(
+    /// Works out which Rust field each wire field goes to, and caches it for this wire type
+    /// and Rust type (the first value of each pair).
+    fn new_plan(
         &mut self,
         wt: Arc<WireType>,
         rust_name: &str,
         fields: &'static [&'static str],
     ) -> Result<Arc<StructPlan>> {
-        if let Some(p) = self.cached_plan(fields) {
-            return Ok(p);
-        }
         let WireType::Struct { fields: wire, .. } = &*wt else {
-            unreachable!("struct_plan is only called for structs")
+            unreachable!("new_plan is only called for structs")
         };
         let map: Box<[u16]> = wire
             .iter()
@@ -318,14 +312,7 @@ impl<'a> Deserializer<'a> for ValueDe<'_, 'a, '_> {
                         // Untyped targets get the concrete value itself.
                         let concrete = self.c.interface_header()?;
                         self.nested(|s| {
-                            if !s.c.is_struct(concrete) {
-                                s.c.singleton_delta()?;
-                            }
-                            visitor.visit_some(ValueDe {
-                                c: &mut *s.c,
-                                id: concrete,
-                                name: s.name,
-                            })
+                            visitor.visit_some(ValueDe::top(&mut *s.c, concrete, s.name)?)
                         })
                     }
                 },
@@ -526,19 +513,19 @@ impl<'a> Deserializer<'a> for ValueDe<'_, 'a, '_> {
     }
 
     fn deserialize_struct<V: Visitor<'a>>(
-        self,
+        mut self,
         name: &'static str,
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value> {
-        // The steady state: this wire struct was decoded into this Rust struct before (one
-        // reference count for the plan, instead of one each for the type and the field map).
+        // The steady state: this wire struct was decoded into this Rust struct before.
         if let Some(plan) = self.cached_plan(fields) {
             return self.visit_plan(plan, fields, visitor);
         }
         match self.def()? {
             Some(w) if matches!(*w, WireType::Struct { .. }) => {
-                self.visit_struct(w, name, fields, visitor)
+                let plan = self.new_plan(w, name, fields)?;
+                self.visit_plan(plan, fields, visitor)
             }
             _ => {
                 let sent = self

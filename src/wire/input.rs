@@ -86,38 +86,31 @@ impl<'a> Input<'a> {
     pub fn next_message(&mut self) -> Result<()> {
         debug_assert!(self.message_done());
         let start = self.pos;
-        if start >= self.data.len() {
+        let Some(&first) = self.data.get(start) else {
             return Err(Error::unexpected_eof());
-        }
-        // Most messages are short: a one-byte length, and the message already buffered.
-        if let Some(&n) = self.data.get(start) {
-            let n = n as usize;
-            if n < 0x80 && n < self.max_message && self.data.len() - start > n {
-                self.pos = start + 1;
-                self.end = start + 1 + n;
-                return Ok(());
-            }
-        }
-        let mut probe = Input {
-            data: self.data,
-            pos: start,
-            end: self.data.len(),
-            origin: self.origin,
-            max_message: self.max_message,
-            text: "",
-            text_at: 0,
-            window: 0,
         };
-        let len = match probe.read_uint() {
-            Ok(len) => len,
-            Err(e) if probe.data.len() - start < 9 && e.category() == crate::Category::Corrupt => {
+        // Most lengths are one byte: read in place, without a probing cursor.
+        let (len, body) = if first < 0x80 {
+            (first as u64, start + 1)
+        } else {
+            let mut probe = Input {
+                data: self.data,
+                pos: start,
+                end: self.data.len(),
+                origin: self.origin,
+                max_message: self.max_message,
+                text: "",
+                text_at: 0,
+                window: 0,
+            };
+            match probe.read_uint() {
+                Ok(len) => (len, probe.pos),
                 // A length prefix cut short by the end of the buffered bytes.
-                if self.prefix_is_truncated(start) {
-                    return Err(Error::unexpected_eof());
+                Err(_) if self.prefix_is_truncated(first, start) => {
+                    return Err(Error::unexpected_eof())
                 }
-                return Err(e);
+                Err(e) => return Err(e),
             }
-            Err(e) => return Err(e),
         };
         if len >= self.max_message as u64 {
             return Err(Error::limit(format!(
@@ -126,7 +119,6 @@ impl<'a> Input<'a> {
             ))
             .at(self.origin + start as u64));
         }
-        let body = probe.pos;
         if (self.data.len() - body) < len as usize {
             return Err(Error::unexpected_eof());
         }
@@ -135,15 +127,11 @@ impl<'a> Input<'a> {
         Ok(())
     }
 
-    fn prefix_is_truncated(&self, start: usize) -> bool {
-        match self.data.get(start) {
-            None => true,
-            Some(&b) if b >= 0xf8 => {
-                let n = (b as i8).unsigned_abs() as usize;
-                self.data.len() - start - 1 < n
-            }
-            Some(_) => false,
-        }
+    /// True if the multi-byte length prefix starting with `first` at `start` runs past the
+    /// buffered bytes.
+    fn prefix_is_truncated(&self, first: u8, start: usize) -> bool {
+        let n = (first as i8).unsigned_abs() as usize;
+        first >= 0xf8 && self.data.len() - start - 1 < n
     }
 
     /// Whether the next byte exists and begins a new message (used to tell a clean EOF).
