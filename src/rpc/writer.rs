@@ -11,7 +11,7 @@ use super::error::{Error, Result};
 use crate::EncoderState;
 use std::io;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::task::{Context, Poll, Wake, Waker};
 use tokio::io::AsyncWrite;
 use tokio::sync::Notify;
@@ -173,19 +173,10 @@ impl Requests {
     /// Writes as much of `buf` as the stream takes without waiting, then flushes if all of
     /// it went. Returns the bytes written and whether the flush finished.
     fn write_now(&self, buf: &[u8]) -> io::Result<(usize, bool)> {
-        let waker = Waker::from(Arc::new(NoWake));
-        let mut cx = Context::from_waker(&waker);
-        let mut stream = self.stream();
+        static NO_WAKE: OnceLock<Waker> = OnceLock::new();
+        let waker = NO_WAKE.get_or_init(|| Waker::from(Arc::new(NoWake)));
         let mut written = 0;
-        while written < buf.len() {
-            match stream.as_mut().poll_write(&mut cx, &buf[written..]) {
-                Poll::Ready(Ok(0)) => return Err(io::ErrorKind::WriteZero.into()),
-                Poll::Ready(Ok(n)) => written += n,
-                Poll::Ready(Err(e)) => return Err(e),
-                Poll::Pending => return Ok((written, false)),
-            }
-        }
-        match stream.as_mut().poll_flush(&mut cx) {
+        match self.poll_write_all(&mut Context::from_waker(waker), buf, &mut written) {
             Poll::Ready(Ok(())) => Ok((written, true)),
             Poll::Ready(Err(e)) => Err(e),
             Poll::Pending => Ok((written, false)),
@@ -195,19 +186,26 @@ impl Requests {
     /// Writes all of `buf` and flushes, waiting for the stream as needed.
     async fn write_all(&self, buf: &[u8]) -> io::Result<()> {
         let mut written = 0;
-        std::future::poll_fn(|cx| {
-            let mut stream = self.stream();
-            while written < buf.len() {
-                match stream.as_mut().poll_write(cx, &buf[written..]) {
-                    Poll::Ready(Ok(0)) => return Poll::Ready(Err(io::ErrorKind::WriteZero.into())),
-                    Poll::Ready(Ok(n)) => written += n,
-                    Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-                    Poll::Pending => return Poll::Pending,
-                }
+        std::future::poll_fn(|cx| self.poll_write_all(cx, buf, &mut written)).await
+    }
+
+    /// Writes `buf[*written..]` and flushes; `*written` counts the bytes taken so far.
+    fn poll_write_all(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+        written: &mut usize,
+    ) -> Poll<io::Result<()>> {
+        let mut stream = self.stream();
+        while *written < buf.len() {
+            match stream.as_mut().poll_write(cx, &buf[*written..]) {
+                Poll::Ready(Ok(0)) => return Poll::Ready(Err(io::ErrorKind::WriteZero.into())),
+                Poll::Ready(Ok(n)) => *written += n,
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Pending => return Poll::Pending,
             }
-            stream.as_mut().poll_flush(cx)
-        })
-        .await
+        }
+        stream.as_mut().poll_flush(cx)
     }
 
     /// The writer task: sends what callers queue, one write per batch, until the client

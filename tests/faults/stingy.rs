@@ -7,6 +7,8 @@ use super::*;
 use common::peer::Peer;
 use common::rpc::timed;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
@@ -16,7 +18,8 @@ use tokio::net::{TcpListener, TcpStream};
 /// write is refused at once, after part of its request, or not at all.)
 struct Stingy {
     inner: TcpStream,
-    writes: u64,
+    /// Write attempts so far (shared with the test).
+    writes: Arc<AtomicU64>,
     flushes: u64,
 }
 
@@ -36,8 +39,8 @@ impl AsyncWrite for Stingy {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
-        self.writes += 1;
-        if self.writes % 3 == 1 {
+        let attempt = self.writes.fetch_add(1, Ordering::SeqCst) + 1;
+        if attempt % 3 == 1 {
             cx.waker().wake_by_ref();
             return Poll::Pending;
         }
@@ -59,16 +62,17 @@ impl AsyncWrite for Stingy {
     }
 }
 
-async fn stingy_pair() -> (Client, Peer) {
+async fn stingy_pair() -> (Client, Peer, Arc<AtomicU64>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("local addr");
     let (stream, accepted) = tokio::join!(TcpStream::connect(addr), listener.accept());
+    let writes = Arc::new(AtomicU64::new(0));
     let client = Client::new(Stingy {
         inner: stream.expect("connect"),
-        writes: 0,
+        writes: writes.clone(),
         flushes: 0,
     });
-    (client, Peer::new(accepted.expect("accept").0))
+    (client, Peer::new(accepted.expect("accept").0), writes)
 }
 
 /// One call at a time (each request written by its caller as far as the stream lets it, the
@@ -76,10 +80,17 @@ async fn stingy_pair() -> (Client, Peer) {
 #[tokio::test]
 async fn requests_stay_whole_and_ordered_on_a_stingy_stream() {
     timed(30, async {
-        let (client, mut peer) = stingy_pair().await;
+        let (client, mut peer, writes) = stingy_pair().await;
         for i in 0..20u64 {
             let name = format!("caller {i} {}", "x".repeat(i as usize * 5));
+            let before = writes.load(Ordering::SeqCst);
             let call = client.go::<_, String>("HelloService.Hello", &name);
+            // A lone call tries the stream itself before `go` returns (as Go's client
+            // writes in the caller), whatever the stream then takes.
+            assert!(
+                writes.load(Ordering::SeqCst) > before,
+                "call {i}: go() returned without trying to write"
+            );
             let req = peer.read_request::<String>().await.expect("a request");
             assert_eq!(
                 (req.method.as_str(), req.seq, req.args.as_str()),
