@@ -102,6 +102,8 @@ pub struct DecoderState {
     journal: Vec<(i32, usize)>,
     /// Stream offset of the next byte handed to `decode`.
     offset: u64,
+    /// Strict mode: a wire struct field the Rust type lacks is an error.
+    strict: bool,
 }
 
 impl DecoderState {
@@ -121,6 +123,18 @@ impl DecoderState {
     /// The limits in force.
     pub fn limits(&self) -> &Limits {
         &self.limits
+    }
+
+    /// Sets strict mode: in it, a struct field on the wire that the Rust type lacks is an
+    /// error naming the field, for every type (as `#[serde(deny_unknown_fields)]` makes it
+    /// for one type). Off by default: such fields are skipped, as Go skips them.
+    pub fn set_strict(&mut self, strict: bool) {
+        self.strict = strict;
+    }
+
+    /// True in strict mode (see [`set_strict`](Self::set_strict)).
+    pub fn is_strict(&self) -> bool {
+        self.strict
     }
 
     /// The peer's definition of type `id`, if it has sent one.
