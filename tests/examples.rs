@@ -133,3 +133,35 @@ fn reverse() {
     let out = run("reverse", &[common::gointerop().display().to_string()]);
     assert!(out.contains("Arith.Add(1, 2) = 3"), "{out}");
 }
+
+/// The README's demo command runs the examples, and says what it is doing before each slow
+/// step (a fresh machine spends minutes building; silence there looks like a hang).
+#[test]
+fn demo_announces_each_step() {
+    let out = Command::new("bash")
+        .arg("scripts/demo")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::null())
+        .output()
+        .expect("run scripts/demo");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "demo failed:\n{stdout}\n{stderr}");
+    assert!(stdout.contains("Arith.Add(7, 8) = 15"), "{stdout}");
+    assert!(stdout.contains("watch returned: color"), "{stdout}");
+    // Each step is announced, in order, and cargo's own progress is shown after the build
+    // step's announcement (not silenced).
+    let mut at = 0;
+    for step in [
+        "==> checking for Go",
+        "==> building the bundled Go server",
+        "==> building the Rust examples",
+        "Finished",
+        "==> starting the Go server",
+    ] {
+        match stderr[at..].find(step) {
+            Some(i) => at += i + step.len(),
+            None => panic!("demo's stderr lacks {step:?} after byte {at}:\n{stderr}"),
+        }
+    }
+}
