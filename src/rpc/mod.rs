@@ -22,8 +22,10 @@
 //! call removes it, and its late reply is still decoded and discarded so the stream stays in
 //! sync.
 
+mod call;
 mod client;
 mod codec;
+mod config;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -32,9 +34,9 @@ mod pending;
 mod transport;
 mod writer;
 
-pub use client::{
-    done_channel, Call, Client, ClientBuilder, ClientConfig, DoneReceiver, DoneSender,
-};
+pub use call::{Call, CallBuilder};
+pub use client::{done_channel, Client, DoneReceiver, DoneSender};
+pub use config::{ClientBuilder, ClientConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_HANDSHAKE_TIMEOUT};
 pub use error::{Error, Result};
 pub use pending::Completed;
 pub use transport::{http_connect, DEFAULT_RPC_PATH};
