@@ -258,3 +258,93 @@ impl tokio_util::codec::Decoder for ResponseDecoder {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::pending::{Pending, Sink, Typed};
+    use super::*;
+    use tokio::sync::oneshot;
+    use tokio_util::codec::Decoder;
+
+    /// `rpc.Response` as Go's server encodes it.
+    #[derive(serde::Serialize, crate::GobType)]
+    #[gob(name = "rpc.Response")]
+    struct Resp<'a> {
+        #[serde(rename = "ServiceMethod")]
+        method: &'a str,
+        #[serde(rename = "Seq")]
+        seq: u64,
+        #[serde(rename = "Error")]
+        error: &'a str,
+    }
+
+    fn wait<R: super::super::pending::Reply>(
+        pending: &Pending,
+        seq: u64,
+    ) -> oneshot::Receiver<super::super::Result<R>> {
+        let (tx, rx) = oneshot::channel();
+        pending
+            .insert(seq, Box::new(Typed::new(Sink::Oneshot(tx))))
+            .unwrap();
+        rx
+    }
+
+    /// A reply that does not fit its call's type, between two that do, read whole or in
+    /// pieces of every small size: that call fails with its type error, the others get
+    /// their replies, and the stream goes on.
+    #[test]
+    fn misfit_reply_fails_only_its_call() {
+        let mut enc = crate::EncoderState::new();
+        let mut stream = Vec::new();
+        let mut reply = |seq: u64, body: &dyn Fn(&mut crate::EncoderState, &mut Vec<u8>)| {
+            let h = Resp {
+                method: "S.M",
+                seq,
+                error: "",
+            };
+            enc.encode(&h, &mut stream).unwrap();
+            body(&mut enc, &mut stream);
+        };
+        reply(0, &|e, out| e.encode(&7i64, out).unwrap());
+        reply(1, &|e, out| e.encode(&vec![1i64, 2], out).unwrap());
+        reply(2, &|e, out| e.encode("ok", out).unwrap());
+        for chunk in [1, 2, 3, 5, 8, usize::MAX] {
+            let pending = Arc::new(Pending::default());
+            let rx0 = wait::<String>(&pending, 0);
+            let rx1 = wait::<Vec<i64>>(&pending, 1);
+            let rx2 = wait::<String>(&pending, 2);
+            let mut dec = ResponseDecoder::new(pending.clone(), Limits::default(), false);
+            let mut buf = BytesMut::new();
+            for piece in stream.chunks(chunk) {
+                buf.extend_from_slice(piece);
+                while let Some(ev) = dec.decode(&mut buf).unwrap() {
+                    match ev {
+                        Event::Reply(call, outcome) => call.complete(outcome),
+                        Event::Discarded(seq) => panic!("seq {seq} discarded"),
+                    }
+                }
+            }
+            assert!(buf.is_empty());
+            match rx0.blocking_recv().unwrap() {
+                Err(Error::ReadingBody(e)) => assert_eq!(e.category(), Category::Type),
+                other => panic!("chunk {chunk}: want a type error, got {other:?}"),
+            }
+            assert_eq!(
+                rx1.blocking_recv().unwrap().unwrap(),
+                [1, 2],
+                "chunk {chunk}"
+            );
+            assert_eq!(rx2.blocking_recv().unwrap().unwrap(), "ok", "chunk {chunk}");
+        }
+    }
+
+    /// `ClientConfig::strict` reaches the reply decoder.
+    #[test]
+    fn strict_reaches_the_decoder() {
+        for strict in [false, true] {
+            let pending = Arc::new(Pending::default());
+            let dec = ResponseDecoder::new(pending, Limits::default(), strict);
+            assert_eq!(dec.st.is_strict(), strict);
+        }
+    }
+}

@@ -233,7 +233,9 @@ const MAX_HTTP_HEAD: usize = 4096;
 
 /// Performs Go's `CONNECT` handshake on `stream`: sends `CONNECT <path> HTTP/1.0\n\n` and
 /// reads the response head, which must carry the status `200 Connected to Go RPC`. Reads
-/// byte by byte so that nothing of the gob stream after the head is consumed.
+/// byte by byte so that nothing of the gob stream after the head is consumed. An answer that
+/// does not start as HTTP does fails at once ("this looks like a plain net/rpc port"). No
+/// timeout: [`ClientBuilder::dial_http`] puts its handshake timeout around this.
 pub async fn http_connect<S>(stream: &mut S, path: &str) -> Result<()>
 where
     S: AsyncRead + AsyncWrite + Unpin,

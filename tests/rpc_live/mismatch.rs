@@ -156,6 +156,45 @@ async fn next_call_gets_its_own_reply() {
     .await
 }
 
+/// A reply value its Rust type's own `Deserialize` rejects (a serde custom error, as from
+/// `try_from`): that call fails alone too.
+#[tokio::test]
+async fn custom_error_fails_only_its_call() {
+    /// A positive number, checked on decoding.
+    #[derive(Deserialize, Debug)]
+    #[serde(try_from = "i64")]
+    struct Positive(#[allow(dead_code)] i64);
+
+    impl TryFrom<i64> for Positive {
+        type Error = String;
+        fn try_from(v: i64) -> Result<Self, String> {
+            if v > 0 {
+                Ok(Positive(v))
+            } else {
+                Err(format!("{v} is not positive"))
+            }
+        }
+    }
+
+    #[derive(Deserialize, Debug)]
+    struct Checked {
+        #[serde(rename = "C")]
+        _c: Positive,
+    }
+
+    with_client(20, |client| async move {
+        let e = assert_misfit(
+            client.call::<_, Checked>("Arith.Add", &args(-5, 1)).await,
+            "custom error",
+        );
+        assert!(e.contains("-4 is not positive"), "{e}");
+        let ok: Checked = call_ok(&client, "Arith.Add", &args(5, 1)).await;
+        println!("{ok:?}");
+        add(&client, 1, 2).await;
+    })
+    .await
+}
+
 /// A mismatched reply that is the first to define its type on the stream: the definition
 /// is registered all the same (the skip registers it), so later replies of that type, which
 /// Go sends without it, decode.
