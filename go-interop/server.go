@@ -84,6 +84,7 @@ func newRPCServer(conn io.Closer) *rpc.Server {
 		kvStore,
 		new(Auth),
 		Echo{},
+		Mismatch{},
 		&Control{conn: conn},
 	} {
 		if err := s.Register(svc); err != nil {

@@ -1,7 +1,8 @@
 //! The net/rpc client, live, against the bundled Go server (`gointerop server`, see
 //! go-interop/SERVER.md): every service over TCP, every transport, every server error text,
 //! concurrency on one connection, cancellation and timeouts, and the ways a connection ends
-//! (server exit, server-side close, graceful `close()`, an undecodable reply).
+//! (server exit, server-side close, `close()` and `close_gracefully`), replies that do not
+//! fit the caller's type (only that call fails).
 //!
 //! Every test starts its own Go server (a `GoServer`, killed when dropped) and runs inside its
 //! own `tokio::time::timeout`, so a hang fails the test instead of blocking the run.
@@ -10,10 +11,14 @@ mod common;
 
 #[path = "rpc_live/concurrency.rs"]
 mod concurrency;
+#[path = "rpc_live/dialing.rs"]
+mod dialing;
 #[path = "rpc_live/errors.rs"]
 mod errors;
 #[path = "rpc_live/large_replies.rs"]
 mod large_replies;
+#[path = "rpc_live/mismatch.rs"]
+mod mismatch;
 #[path = "rpc_live/services.rs"]
 mod services;
 #[path = "rpc_live/shutdown.rs"]

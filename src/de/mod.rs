@@ -215,7 +215,11 @@ impl DecoderState {
         }
     }
 
-    fn rollback(&mut self) {
+    /// Forgets the type definitions that the last decode registered. After a decode that
+    /// failed (the bytes did not fit the Rust type), this puts the stream back where it was
+    /// before the attempt, so that the same bytes can be decoded again, for example
+    /// [skipped](Self::skip) (which registers the definitions once more).
+    pub(crate) fn rollback(&mut self) {
         while let Some((id, bytes)) = self.journal.pop() {
             self.types.remove(id);
             self.typedef_bytes -= bytes;

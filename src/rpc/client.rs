@@ -1,100 +1,30 @@
 //! The client: Go's `rpc.Client` on tokio.
 
+use super::call::{CallBuilder, CallState, CancelOnDrop};
 use super::codec::{Event, ResponseDecoder};
+use super::config::{ClientBuilder, ClientConfig};
 use super::error::{Error, Result};
 use super::header::Request;
 use super::pending::{Completed, DynamicReply, Pending, Reply, SharedPending, Sink, Typed};
 use super::writer::{Queue, Requests};
-use crate::{EncoderState, GobType, Limits, TypedValue};
+use super::Call;
+use crate::{EncoderState, GobType, TypedValue};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::{mpsc, oneshot};
-
-/// How a [`Client`] behaves. Build one with [`Client::builder`].
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct ClientConfig {
-    /// Timeout for every call that sets none of its own (default: none, as in Go).
-    pub timeout: Option<Duration>,
-    /// Limits on what the server's replies may make the decoder do.
-    pub limits: Limits,
-    /// How many bytes of requests may wait for the socket before [`Client::call`] waits for
-    /// room (default 16 MiB). A server that stops reading thus makes callers wait and time
-    /// out instead of growing memory. [`Client::go`] never waits: it queues at once.
-    pub max_write_buffer: usize,
-}
-
-impl Default for ClientConfig {
-    fn default() -> Self {
-        ClientConfig {
-            timeout: None,
-            limits: Limits::default(),
-            max_write_buffer: 16 << 20,
-        }
-    }
-}
-
-/// Builds a [`Client`] with non-default settings.
-///
-/// ```no_run
-/// # async fn f() -> Result<(), gobrpc::rpc::Error> {
-/// use std::time::Duration;
-/// let client = gobrpc::rpc::Client::builder()
-///     .timeout(Duration::from_secs(5))
-///     .dial("127.0.0.1:1234")
-///     .await?;
-/// # Ok(()) }
-/// ```
-#[derive(Debug, Clone, Default)]
-#[must_use]
-pub struct ClientBuilder {
-    config: ClientConfig,
-}
-
-impl ClientBuilder {
-    /// Sets the default per-call timeout.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.config.timeout = Some(timeout);
-        self
-    }
-
-    /// Sets how many bytes of requests may queue before `call` waits for room.
-    pub fn max_write_buffer(mut self, bytes: usize) -> Self {
-        self.config.max_write_buffer = bytes;
-        self
-    }
-
-    /// Sets the decoder limits for replies.
-    pub fn limits(mut self, limits: Limits) -> Self {
-        self.config.limits = limits;
-        self
-    }
-
-    /// The configuration built so far.
-    pub fn config(&self) -> &ClientConfig {
-        &self.config
-    }
-
-    /// A client speaking over an established stream: one the Rust side dialed, or one it
-    /// accepted from a Go process that dialed in to serve (reverse RPC).
-    pub fn connect<S>(self, stream: S) -> Client
-    where
-        S: AsyncRead + AsyncWrite + Send + 'static,
-    {
-        Client::start(stream, self.config)
-    }
-}
+use tokio::time::Instant;
 
 struct Shared {
     requests: Requests,
     pending: SharedPending,
     config: ClientConfig,
+    /// Stops the reader task ([`Client::close`]); taken when used.
+    stop_reader: Mutex<Option<oneshot::Sender<()>>>,
 }
 
 /// Closes the connection gracefully when the last [`Client`] handle is dropped.
@@ -150,19 +80,21 @@ impl Client {
         Self::start(stream, ClientConfig::default())
     }
 
-    fn start<S>(stream: S, config: ClientConfig) -> Client
+    pub(crate) fn start<S>(stream: S, config: ClientConfig) -> Client
     where
         S: AsyncRead + AsyncWrite + Send + 'static,
     {
         let (read, write) = tokio::io::split(stream);
         let pending: SharedPending = Arc::new(Pending::default());
+        let (stop_tx, stop_rx) = oneshot::channel();
         let shared = Arc::new(Shared {
             requests: Requests::new(Box::pin(write), config.max_write_buffer),
             pending: pending.clone(),
             config,
+            stop_reader: Mutex::new(Some(stop_tx)),
         });
         tokio::spawn(write_loop(shared.clone()));
-        tokio::spawn(read_loop(shared.clone(), read));
+        tokio::spawn(read_loop(shared.clone(), read, stop_rx));
         Client {
             _close: Arc::new(CloseOnDrop(shared.clone())),
             shared,
@@ -170,57 +102,80 @@ impl Client {
     }
 
     /// Calls `service_method` (`"Service.Method"`) with `args` and waits for the reply
-    /// (Go's `Client.Call`).
-    pub async fn call<A, R>(&self, service_method: &str, args: &A) -> Result<R>
+    /// (Go's `Client.Call`): `.await` what it returns.
+    ///
+    /// Before awaiting, [`CallBuilder::timeout`] sets a timeout for this call and
+    /// [`CallBuilder::no_timeout`] lifts the client's default one. When the request queue is
+    /// full (a server slow to read), the call waits for room, within its timeout.
+    pub fn call<'a, A, R>(&'a self, service_method: &'a str, args: &'a A) -> CallBuilder<'a, A, R>
     where
         A: Serialize + GobType + ?Sized,
         R: DeserializeOwned + Send + 'static,
     {
-        // The call's timeout covers waiting for room in the queue too.
-        let deadline = self
-            .shared
-            .config
-            .timeout
-            .map(|d| tokio::time::Instant::now() + d);
-        self.shared.requests.wait_for_room(deadline).await?;
-        let call = self.go(service_method, args);
-        match deadline {
-            Some(d) => call.deadline(d).await,
-            None => call.await,
-        }
+        CallBuilder::new(self, service_method, args)
     }
 
     /// Sends the call now and returns a handle that completes with the reply (Go's
     /// `Client.Go`). The request is encoded and queued for the writer before this returns, so
     /// calls reach the server in the order `go` was called. Await the handle for the reply;
-    /// dropping it abandons the call (its reply is read and discarded).
+    /// dropping it abandons the call (its reply is read and discarded). The handle has the
+    /// client's default timeout, counted from now; [`Call::timeout`] and
+    /// [`Call::no_timeout`] change it.
     pub fn go<A, R>(&self, service_method: &str, args: &A) -> Call<R>
     where
         A: Serialize + GobType + ?Sized,
         R: DeserializeOwned + Send + 'static,
     {
-        self.go_with(service_method, |enc, header, out| {
-            enc.encode_pair(header, args, out)
-        })
+        let deadline = self.default_timeout().map(|d| Instant::now() + d);
+        self.go_until(service_method, args, deadline)
+    }
+
+    /// [`go`](Self::go) with the call's deadline.
+    pub(crate) fn go_until<A, R>(
+        &self,
+        service_method: &str,
+        args: &A,
+        deadline: Option<Instant>,
+    ) -> Call<R>
+    where
+        A: Serialize + GobType + ?Sized,
+        R: DeserializeOwned + Send + 'static,
+    {
+        self.go_with(
+            service_method,
+            |enc, header, out| enc.encode_pair(header, args, out),
+            deadline,
+        )
+    }
+
+    pub(crate) fn default_timeout(&self) -> Option<Duration> {
+        self.shared.config.timeout
+    }
+
+    pub(crate) fn requests(&self) -> &Requests {
+        &self.shared.requests
     }
 
     /// Calls `service_method` with a dynamic argument and returns the dynamic reply, keeping
     /// the reply's Go types — for tools that know no Rust types (the `gobrpc` CLI).
     pub async fn call_value(&self, service_method: &str, args: &TypedValue) -> Result<TypedValue> {
-        let call: Call<DynamicReply> = self.go_with(service_method, |enc, header, out| {
-            enc.encode_pair_value(header, args, out)
-        });
+        let deadline = self.default_timeout().map(|d| Instant::now() + d);
+        let call: Call<DynamicReply> = self.go_with(
+            service_method,
+            |enc, header, out| enc.encode_pair_value(header, args, out),
+            deadline,
+        );
         call.await.map(|r| r.0)
     }
 
-    fn go_with<R: Reply>(
+    pub(crate) fn go_with<R: Reply>(
         &self,
         service_method: &str,
         encode: impl FnOnce(&mut EncoderState, &Request<'_>, &mut Vec<u8>) -> crate::Result<()>,
+        deadline: Option<Instant>,
     ) -> Call<R> {
         let (tx, rx) = oneshot::channel();
         let started = self.start_call(service_method, encode, |_| Sink::Oneshot(tx));
-        let timeout = self.shared.config.timeout;
         match started {
             Ok(seq) => Call {
                 state: CallState::Waiting(rx),
@@ -230,7 +185,7 @@ impl Client {
                     armed: true,
                 }),
                 seq: Some(seq),
-                sleep: timeout.map(|d| Box::pin(tokio::time::sleep(d))),
+                sleep: deadline.map(|at| Box::pin(tokio::time::sleep_until(at))),
                 span: tracing::debug_span!("rpc.call", method = service_method, seq),
             },
             Err(e) => Call {
@@ -302,12 +257,39 @@ impl Client {
         Ok(seq)
     }
 
-    /// Stops new calls, lets the calls in flight finish (or fail, or time out), then closes
-    /// the connection. Later calls fail with [`Error::Shutdown`].
+    /// Closes the connection at once, as Go's `Client.Close` does: every call in flight
+    /// ends now with [`Error::Shutdown`] ("connection is shut down"), later calls fail with
+    /// it, and the connection is closed (requests already queued are still written, then the
+    /// client half-closes and stops reading). Closing again does nothing.
+    ///
+    /// To let the calls in flight finish first, use
+    /// [`close_gracefully`](Self::close_gracefully).
     pub async fn close(&self) {
-        self.shared.requests.lock().closed = true;
-        self.shared.pending.wait_drained().await;
         self.shared.requests.close();
+        self.shared.pending.fail_all(Error::Shutdown);
+        let stop = self
+            .shared
+            .stop_reader
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(stop) = stop {
+            let _ = stop.send(());
+        }
+    }
+
+    /// Closes the connection after the calls in flight, waiting for them at most `timeout`:
+    /// new calls are refused at once (with [`Error::Shutdown`]); the calls in flight get
+    /// their replies (or fail, or time out); when none is left, or when `timeout` has
+    /// passed, the client [`close`](Self::close)s, which ends the calls still waiting with
+    /// [`Error::Shutdown`]. Returns true if every call finished before the deadline.
+    pub async fn close_gracefully(&self, timeout: Duration) -> bool {
+        self.shared.requests.lock().closed = true;
+        let drained = tokio::time::timeout(timeout, self.shared.pending.wait_drained())
+            .await
+            .is_ok();
+        self.close().await;
+        drained
     }
 
     /// The number of calls waiting for replies.
@@ -336,19 +318,33 @@ async fn write_loop(shared: Arc<Shared>) {
     }
 }
 
-async fn read_loop<R: AsyncRead + Unpin>(shared: Arc<Shared>, read: R) {
+async fn read_loop<R: AsyncRead + Unpin>(
+    shared: Arc<Shared>,
+    read: R,
+    mut stop: oneshot::Receiver<()>,
+) {
     use futures_core::Stream;
-    let decoder = ResponseDecoder::new(shared.pending.clone(), shared.config.limits);
+    use std::task::Poll;
+    let config = &shared.config;
+    let decoder = ResponseDecoder::new(shared.pending.clone(), config.limits, config.strict);
     let mut frames = tokio_util::codec::FramedRead::new(read, decoder);
     let err = loop {
-        let next = std::future::poll_fn(|cx| Pin::new(&mut frames).poll_next(cx)).await;
+        // The stream first: `stop` (a dropped sender counts) is looked at only when no
+        // reply is ready.
+        let next = std::future::poll_fn(|cx| match Pin::new(&mut frames).poll_next(cx) {
+            Poll::Ready(next) => Poll::Ready(Some(next)),
+            Poll::Pending => Pin::new(&mut stop).poll(cx).map(|_| None),
+        })
+        .await;
         match next {
-            Some(Ok(Event::Reply(call, outcome))) => call.complete(outcome),
-            Some(Ok(Event::Discarded(seq))) => {
+            Some(Some(Ok(Event::Reply(call, outcome)))) => call.complete(outcome),
+            Some(Some(Ok(Event::Discarded(seq)))) => {
                 tracing::trace!(seq, "gob rpc: reply for a call nobody waits for, discarded")
             }
-            Some(Err(e)) => break e,
-            None => {
+            Some(Some(Err(e))) => break e,
+            // Closed by the client.
+            None => break Error::Shutdown,
+            Some(None) => {
                 let closing = shared.requests.lock().closed;
                 break if closing {
                     Error::Shutdown
@@ -362,94 +358,16 @@ async fn read_loop<R: AsyncRead + Unpin>(shared: Arc<Shared>, read: R) {
         tracing::warn!(error = %err, "gob rpc: connection failed");
     }
     shared.requests.close();
+    // The call whose body was being read gets "reading body …"; the others the error
+    // itself, as in Go.
     if let Some(call) = frames.decoder_mut().take_call() {
         call.complete(Err(err.clone()));
     }
+    let err = match err {
+        Error::ReadingBody(e) => Error::Codec(e),
+        e => e,
+    };
     shared.pending.fail_all(err);
-}
-
-enum CallState<R> {
-    Waiting(oneshot::Receiver<Result<R>>),
-    Failed(Option<Error>),
-}
-
-struct CancelOnDrop {
-    pending: SharedPending,
-    seq: u64,
-    armed: bool,
-}
-
-impl Drop for CancelOnDrop {
-    fn drop(&mut self) {
-        if self.armed {
-            self.pending.cancel(self.seq);
-        }
-    }
-}
-
-/// A call in flight (Go's `*rpc.Call`): a future of its reply.
-///
-/// Dropping it before it completes abandons the call; the reply, when it comes, is read and
-/// discarded so that the connection stays in sync.
-#[must_use = "a call does nothing for you unless awaited; dropping it abandons the call"]
-pub struct Call<R> {
-    state: CallState<R>,
-    guard: Option<CancelOnDrop>,
-    seq: Option<u64>,
-    sleep: Option<Pin<Box<tokio::time::Sleep>>>,
-    span: tracing::Span,
-}
-
-impl<R> std::fmt::Debug for Call<R> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Call").field("seq", &self.seq).finish()
-    }
-}
-
-impl<R> Call<R> {
-    /// The call's sequence number (`None` if it failed before it was sent).
-    pub fn seq(&self) -> Option<u64> {
-        self.seq
-    }
-
-    /// Gives up on the call after `timeout` (replacing the client's default).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.sleep = Some(Box::pin(tokio::time::sleep(timeout)));
-        self
-    }
-
-    fn deadline(mut self, at: tokio::time::Instant) -> Self {
-        self.sleep = Some(Box::pin(tokio::time::sleep_until(at)));
-        self
-    }
-}
-
-impl<R> Future for Call<R> {
-    type Output = Result<R>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<R>> {
-        let this = self.get_mut();
-        let _enter = this.span.enter();
-        let rx = match &mut this.state {
-            CallState::Failed(e) => return Poll::Ready(Err(e.take().unwrap_or(Error::Shutdown))),
-            CallState::Waiting(rx) => rx,
-        };
-        if let Poll::Ready(r) = Pin::new(rx).poll(cx) {
-            // Completed: the reader already removed the call from the map.
-            if let Some(g) = &mut this.guard {
-                g.armed = false;
-            }
-            return Poll::Ready(r.unwrap_or(Err(Error::Shutdown)));
-        }
-        if let Some(sleep) = &mut this.sleep {
-            if sleep.as_mut().poll(cx).is_ready() {
-                this.guard = None; // removes the call from the map
-                this.state = CallState::Failed(None);
-                return Poll::Ready(Err(Error::Timeout));
-            }
-        }
-        Poll::Pending
-    }
 }
 
 /// The sending half of a shared completion channel for [`Client::go_done`].

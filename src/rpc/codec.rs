@@ -4,7 +4,7 @@
 use super::error::Error;
 use super::header::Response;
 use super::pending::{Body, SharedPending, Waiting};
-use crate::{DecoderState, Limits};
+use crate::{Category, DecoderState, Limits};
 use bytes::{Buf, BytesMut};
 use std::sync::Arc;
 
@@ -23,8 +23,13 @@ pub(crate) struct ResponseDecoder {
     pending: SharedPending,
     header: Option<Response>,
     call: Option<Box<dyn Waiting>>,
-    /// A reply body failed to decode: the connection is done (Go shuts it down too).
-    poisoned: Option<Arc<crate::Error>>,
+    /// The current body did not fit its call's type: it is being skipped by its wire type
+    /// (it may need more messages), and then the call fails with this error.
+    skipping: Option<Arc<crate::Error>>,
+    /// The stream failed: the error every later `decode` returns.
+    failed: Option<Error>,
+    /// Nothing of the stream has been decoded yet: an HTTP answer is recognised here.
+    at_start: bool,
     /// The current body was already tried in place of a shared buffer and needed more
     /// messages: it is not tried that way again (each try puts the bytes back).
     shared_tried: bool,
@@ -52,13 +57,17 @@ fn whole_value_message(buf: &[u8], max_message: usize) -> Option<usize> {
 }
 
 impl ResponseDecoder {
-    pub(crate) fn new(pending: SharedPending, limits: Limits) -> Self {
+    pub(crate) fn new(pending: SharedPending, limits: Limits, strict: bool) -> Self {
+        let mut st = DecoderState::with_limits(limits);
+        st.set_strict(strict);
         ResponseDecoder {
-            st: DecoderState::with_limits(limits),
+            st,
             pending,
             header: None,
             call: None,
-            poisoned: None,
+            skipping: None,
+            failed: None,
+            at_start: true,
             shared_tried: false,
             share_body: SHARE_BODY,
         }
@@ -97,13 +106,76 @@ impl ResponseDecoder {
         // Freeze the read buffer so that the reply's `Bytes` can keep views into it. The
         // reader continues in a new buffer holding what followed the body (normally little:
         // the body is whole), so that later replies are not read into the memory this one
-        // keeps alive.
-        // (On an error the connection is done: nothing goes back.)
+        // keeps alive. A body that is incomplete or does not fit goes back whole (to be
+        // tried again, or skipped).
         self.shared_tried = true;
         let all = std::mem::take(src).freeze();
-        let used = call.decode(&mut self.st, Body::Shared(&all))?;
-        *src = BytesMut::from(&all[used.unwrap_or(0)..]);
-        Ok(used.map(|_| ()))
+        let result = call.decode(&mut self.st, Body::Shared(&all));
+        let used = match &result {
+            Ok(Some(n)) => *n,
+            _ => 0,
+        };
+        *src = BytesMut::from(&all[used..]);
+        Ok(result?.map(|_| ()))
+    }
+
+    /// The body of the current call did not decode into its type. If the error is about
+    /// the type, not the stream, the body is skipped by its wire type and only this call
+    /// fails; otherwise the stream is done.
+    fn body_failed(&mut self, e: crate::Error, src: &mut BytesMut) -> Result<Option<Event>, Error> {
+        if !matches!(e.category(), Category::Type | Category::Custom) {
+            return Err(self.fail(Error::ReadingBody(Arc::new(e))));
+        }
+        tracing::debug!(error = %e, "gob rpc: reply does not fit the call's type; skipping it");
+        // Forget the definitions the attempt registered: skipping registers them again.
+        self.st.rollback();
+        self.skipping = Some(Arc::new(e));
+        self.skip_body(src)
+    }
+
+    /// Skips the body of a call that fails with [`skipping`](Self::skipping)'s error.
+    fn skip_body(&mut self, src: &mut BytesMut) -> Result<Option<Event>, Error> {
+        match self.st.skip(src) {
+            Ok(None) => Ok(None),
+            Ok(Some(n)) => {
+                src.advance(n);
+                self.header = None;
+                let e = self.skipping.take().expect("a body is being skipped");
+                let call = self.call.take().expect("call present");
+                Ok(Some(Event::Reply(call, Err(Error::ReadingBody(e)))))
+            }
+            Err(e) => Err(self.fail(Error::ReadingBody(Arc::new(e)))),
+        }
+    }
+
+    /// The stream failed with `e` (a body error is [`Error::ReadingBody`]: the call being
+    /// read, still held here, gets it as it is; the others and later reads get the error
+    /// itself, as in Go).
+    fn fail(&mut self, e: Error) -> Error {
+        self.failed = Some(match &e {
+            Error::ReadingBody(inner) => Error::Codec(inner.clone()),
+            other => other.clone(),
+        });
+        e
+    }
+
+    /// Recognises an HTTP answer at the start of the stream: the client dialed an HTTP
+    /// server as if it were a net/rpc one. `None` if more bytes are needed to tell.
+    fn check_start(&mut self, src: &BytesMut) -> Option<Result<(), Error>> {
+        const HTTP: &[u8] = b"HTTP/";
+        if src.len() < HTTP.len() && HTTP.starts_with(src) {
+            return None;
+        }
+        self.at_start = false;
+        if !src.starts_with(HTTP) {
+            return Some(Ok(()));
+        }
+        let line = src[..].split(|&b| b == b'\n').next().unwrap_or_default();
+        let line = String::from_utf8_lossy(line);
+        Some(Err(self.fail(Error::Http(format!(
+            "the server answered in HTTP ({:?}): this looks like an HTTP server: use `dial_http`",
+            line.trim_end()
+        )))))
     }
 }
 
@@ -112,14 +184,21 @@ impl tokio_util::codec::Decoder for ResponseDecoder {
     type Error = Error;
 
     fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Event>, Error> {
-        if let Some(e) = &self.poisoned {
-            return Err(Error::Codec(e.clone()));
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        if self.at_start {
+            match self.check_start(src) {
+                None => return Ok(None),
+                Some(checked) => checked?,
+            }
         }
         let header = match &self.header {
             Some(h) => h,
-            None => match self.st.decode::<Response>(src).map_err(Error::codec)? {
-                None => return Ok(None),
-                Some((h, n)) => {
+            None => match self.st.decode::<Response>(src) {
+                Err(e) => return Err(self.fail(Error::codec(e))),
+                Ok(None) => return Ok(None),
+                Ok(Some((h, n))) => {
                     src.advance(n);
                     self.call = self.pending.take(h.seq);
                     self.shared_tried = false;
@@ -130,8 +209,10 @@ impl tokio_util::codec::Decoder for ResponseDecoder {
         if self.call.is_none() || !header.error.is_empty() {
             // An error reply (its body is the server's `struct{}`) or nobody waiting: read the
             // body and discard it, still registering any type it defines.
-            let Some(n) = self.st.skip(src).map_err(Error::codec)? else {
-                return Ok(None);
+            let n = match self.st.skip(src) {
+                Err(e) => return Err(self.fail(Error::codec(e))),
+                Ok(None) => return Ok(None),
+                Ok(Some(n)) => n,
             };
             src.advance(n);
             let h = self.header.take().expect("header decoded above");
@@ -140,6 +221,9 @@ impl tokio_util::codec::Decoder for ResponseDecoder {
                 None => Event::Discarded(h.seq),
             }));
         }
+        if self.skipping.is_some() {
+            return self.skip_body(src);
+        }
         match self.decode_body(src) {
             Ok(None) => Ok(None),
             Ok(Some(())) => {
@@ -147,13 +231,7 @@ impl tokio_util::codec::Decoder for ResponseDecoder {
                 let call = self.call.take().expect("call present");
                 Ok(Some(Event::Reply(call, Ok(()))))
             }
-            Err(e) => {
-                let e = Arc::new(e);
-                self.poisoned = Some(e.clone());
-                self.header = None;
-                let call = self.call.take().expect("call present");
-                Ok(Some(Event::Reply(call, Err(Error::ReadingBody(e)))))
-            }
+            Err(e) => self.body_failed(e, src),
         }
     }
 
@@ -166,14 +244,107 @@ impl tokio_util::codec::Decoder for ResponseDecoder {
                 // error; the calls still waiting get "unexpected EOF" when the stream ends.
                 src.clear();
                 self.header = None;
+                // (A call whose body was being skipped keeps its own error.)
+                let skipping = self.skipping.take();
                 match self.call.take() {
                     Some(call) => {
-                        let eof = Arc::new(crate::Error::unexpected_eof());
-                        Ok(Some(Event::Reply(call, Err(Error::ReadingBody(eof)))))
+                        let e =
+                            skipping.unwrap_or_else(|| Arc::new(crate::Error::unexpected_eof()));
+                        Ok(Some(Event::Reply(call, Err(Error::ReadingBody(e)))))
                     }
                     None => Err(Error::UnexpectedEof),
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::pending::{Pending, Sink, Typed};
+    use super::*;
+    use tokio::sync::oneshot;
+    use tokio_util::codec::Decoder;
+
+    /// `rpc.Response` as Go's server encodes it.
+    #[derive(serde::Serialize, crate::GobType)]
+    #[gob(name = "rpc.Response")]
+    struct Resp<'a> {
+        #[serde(rename = "ServiceMethod")]
+        method: &'a str,
+        #[serde(rename = "Seq")]
+        seq: u64,
+        #[serde(rename = "Error")]
+        error: &'a str,
+    }
+
+    fn wait<R: super::super::pending::Reply>(
+        pending: &Pending,
+        seq: u64,
+    ) -> oneshot::Receiver<super::super::Result<R>> {
+        let (tx, rx) = oneshot::channel();
+        pending
+            .insert(seq, Box::new(Typed::new(Sink::Oneshot(tx))))
+            .unwrap();
+        rx
+    }
+
+    /// A reply that does not fit its call's type, between two that do, read whole or in
+    /// pieces of every small size: that call fails with its type error, the others get
+    /// their replies, and the stream goes on.
+    #[test]
+    fn misfit_reply_fails_only_its_call() {
+        let mut enc = crate::EncoderState::new();
+        let mut stream = Vec::new();
+        let mut reply = |seq: u64, body: &dyn Fn(&mut crate::EncoderState, &mut Vec<u8>)| {
+            let h = Resp {
+                method: "S.M",
+                seq,
+                error: "",
+            };
+            enc.encode(&h, &mut stream).unwrap();
+            body(&mut enc, &mut stream);
+        };
+        reply(0, &|e, out| e.encode(&7i64, out).unwrap());
+        reply(1, &|e, out| e.encode(&vec![1i64, 2], out).unwrap());
+        reply(2, &|e, out| e.encode("ok", out).unwrap());
+        for chunk in [1, 2, 3, 5, 8, usize::MAX] {
+            let pending = Arc::new(Pending::default());
+            let rx0 = wait::<String>(&pending, 0);
+            let rx1 = wait::<Vec<i64>>(&pending, 1);
+            let rx2 = wait::<String>(&pending, 2);
+            let mut dec = ResponseDecoder::new(pending.clone(), Limits::default(), false);
+            let mut buf = BytesMut::new();
+            for piece in stream.chunks(chunk) {
+                buf.extend_from_slice(piece);
+                while let Some(ev) = dec.decode(&mut buf).unwrap() {
+                    match ev {
+                        Event::Reply(call, outcome) => call.complete(outcome),
+                        Event::Discarded(seq) => panic!("seq {seq} discarded"),
+                    }
+                }
+            }
+            assert!(buf.is_empty());
+            match rx0.blocking_recv().unwrap() {
+                Err(Error::ReadingBody(e)) => assert_eq!(e.category(), Category::Type),
+                other => panic!("chunk {chunk}: want a type error, got {other:?}"),
+            }
+            assert_eq!(
+                rx1.blocking_recv().unwrap().unwrap(),
+                [1, 2],
+                "chunk {chunk}"
+            );
+            assert_eq!(rx2.blocking_recv().unwrap().unwrap(), "ok", "chunk {chunk}");
+        }
+    }
+
+    /// `ClientConfig::strict` reaches the reply decoder.
+    #[test]
+    fn strict_reaches_the_decoder() {
+        for strict in [false, true] {
+            let pending = Arc::new(Pending::default());
+            let dec = ResponseDecoder::new(pending, Limits::default(), strict);
+            assert_eq!(dec.st.is_strict(), strict);
         }
     }
 }

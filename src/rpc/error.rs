@@ -19,16 +19,38 @@ pub enum Error {
     Shutdown,
     /// The server closed the connection while the call was pending ("unexpected EOF").
     UnexpectedEof,
-    /// The reply arrived but could not be decoded into the reply type. As in Go, this shuts
-    /// the connection down ("reading body …").
+    /// The reply arrived but could not be decoded into the reply type ("reading body …", as
+    /// Go words it).
+    ///
+    /// When the reply is valid gob that does not fit the Rust type (the inner error's
+    /// [`category`](crate::Error::category) is [`Type`](crate::Category::Type) or
+    /// [`Custom`](crate::Category::Custom): a Go `uint64` into an `i64`, no field in
+    /// common, an interface holding a type the Rust enum lacks, a field strict mode
+    /// rejects, …), only this call fails: the body is skipped by its wire type and the
+    /// connection carries on. (Go shuts the connection down here; the wire lets us do
+    /// better.) When the bytes are not valid gob, or exceed a limit, the connection is shut
+    /// down: this call gets this error, the other calls in flight the inner error as
+    /// [`Error::Codec`].
     ReadingBody(Arc<crate::Error>),
     /// The connection failed: the read or write error, shared by every pending call.
     Io(Arc<std::io::Error>),
+    /// Connecting to `addr` failed (refused, unreachable, timed out, …):
+    /// "connecting to `addr`: `error`". The I/O error is the [`source`](std::error::Error::source);
+    /// [`io_error`](Self::io_error) gives it too.
+    Connect {
+        /// The address dialed (the socket address tried last, or the Unix socket's path).
+        addr: String,
+        /// What the system said.
+        error: Arc<std::io::Error>,
+    },
     /// The call's timeout elapsed (the reply, if it ever comes, is read and discarded).
     Timeout,
     /// The arguments could not be encoded, or the server's bytes are not valid gob.
     Codec(Arc<crate::Error>),
-    /// The HTTP `CONNECT` handshake failed (Go's `DialHTTP` errors).
+    /// The HTTP `CONNECT` handshake failed (Go's `DialHTTP` errors), or the server's
+    /// protocol is not the one dialed: an HTTP answer on a net/rpc connection ("this looks
+    /// like an HTTP server: use `dial_http`"), or no HTTP answer to `CONNECT` ("this looks
+    /// like a plain net/rpc port: use `dial`").
     Http(String),
 }
 
@@ -38,6 +60,22 @@ impl Error {
         match self {
             Error::Server(s) => Some(s),
             _ => None,
+        }
+    }
+
+    /// The I/O error behind an [`Io`](Self::Io) or [`Connect`](Self::Connect) error (for
+    /// its [`kind`](std::io::Error::kind)).
+    pub fn io_error(&self) -> Option<&std::io::Error> {
+        match self {
+            Error::Io(e) | Error::Connect { error: e, .. } => Some(e),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn connect(addr: impl std::fmt::Display, error: std::io::Error) -> Self {
+        Error::Connect {
+            addr: addr.to_string(),
+            error: Arc::new(error),
         }
     }
 
@@ -58,6 +96,7 @@ impl fmt::Display for Error {
             // Go writes "reading body " + err, with no colon.
             Error::ReadingBody(e) => write!(f, "reading body {e}"),
             Error::Io(e) => write!(f, "{e}"),
+            Error::Connect { addr, error } => write!(f, "connecting to {addr}: {error}"),
             Error::Timeout => f.write_str("call timed out"),
             Error::Codec(e) => write!(f, "{e}"),
             Error::Http(s) => f.write_str(s),
@@ -69,7 +108,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::ReadingBody(e) | Error::Codec(e) => Some(&**e),
-            Error::Io(e) => Some(&**e),
+            Error::Io(e) | Error::Connect { error: e, .. } => Some(&**e),
             _ => None,
         }
     }

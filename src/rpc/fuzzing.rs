@@ -42,7 +42,7 @@ pub fn response_stream(data: &[u8], chunk: usize) -> usize {
     );
 
     let limits = Limits::default().max_message(1 << 20);
-    let mut dec = ResponseDecoder::new(pending.clone(), limits).share_bodies_from(8);
+    let mut dec = ResponseDecoder::new(pending.clone(), limits, false).share_bodies_from(8);
     let mut buf = BytesMut::new();
     let mut events = 0;
     let chunk = chunk.max(1);

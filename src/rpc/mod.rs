@@ -7,11 +7,34 @@
 //!   channel, but never drops a completion.
 //! - One connection carries any number of concurrent calls (a long-poll such as a `Watch`
 //!   does not block the others); replies are matched by sequence number.
+//! - Timeouts: none by default, as in Go; [`ClientBuilder::timeout`] sets one for every
+//!   call, and each call can set its own or opt out ([`CallBuilder::timeout`],
+//!   [`CallBuilder::no_timeout`], and the same on [`Call`]).
 //! - Transports: TCP, Unix sockets, HTTP `CONNECT` (Go's `DialHTTP`), TLS (feature `tls`),
 //!   and any stream you hand to [`Client::new`], including one the Rust side *accepted* from a
-//!   Go process that dialed in to serve (reverse RPC).
-//! - Errors carry Go's texts: [`Error::Server`] verbatim, "connection is shut down",
-//!   "unexpected EOF", "reading body …".
+//!   Go process that dialed in to serve (reverse RPC). Dialing has a connect timeout and a
+//!   handshake timeout ([`DEFAULT_CONNECT_TIMEOUT`], [`DEFAULT_HANDSHAKE_TIMEOUT`]), and
+//!   `dial` checks that a net/rpc server answers ([`ClientConfig::probe`]): dialing an HTTP
+//!   port with `dial`, or a plain port with `dial_http`, fails with an error that says so
+//!   instead of waiting forever.
+//! - [`Client::close`] is Go's `Close`: calls in flight end at once with "connection is shut
+//!   down". [`Client::close_gracefully`] lets them finish first, up to a deadline.
+//!
+//! # Errors
+//!
+//! [`Error`]'s texts are Go's: [`Error::Server`] verbatim, "connection is shut down",
+//! "unexpected EOF", "reading body …". Which calls an error reaches:
+//!
+//! - A server error ([`Error::Server`]), a timeout, or a reply that does not fit the
+//!   caller's Rust type ([`Error::ReadingBody`] with a type error: a Go `uint64` into an
+//!   `i64`, no field in common, an interface holding a type the Rust enum lacks, a field
+//!   [strict mode](ClientConfig::strict) rejects, …) ends **that call only**. A reply that
+//!   does not fit is skipped by its wire type (the type definitions it carries are kept),
+//!   and the connection goes on. Go's client shuts the connection down here instead.
+//! - A stream that cannot be read on (bytes that are not gob, a limit exceeded, an I/O
+//!   error, the server closing) ends **every call in flight**, and later calls get
+//!   [`Error::Shutdown`]. The call whose reply was being read gets "reading body …"; the
+//!   others the error itself, as in Go.
 //!
 //! How it works: one gob encoder and one gob decoder per connection for its whole life (type
 //! definitions go out once per direction); a writer task that sends everything queued since
@@ -22,8 +45,10 @@
 //! call removes it, and its late reply is still decoded and discarded so the stream stays in
 //! sync.
 
+mod call;
 mod client;
 mod codec;
+mod config;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -32,9 +57,9 @@ mod pending;
 mod transport;
 mod writer;
 
-pub use client::{
-    done_channel, Call, Client, ClientBuilder, ClientConfig, DoneReceiver, DoneSender,
-};
+pub use call::{Call, CallBuilder};
+pub use client::{done_channel, Client, DoneReceiver, DoneSender};
+pub use config::{ClientBuilder, ClientConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_HANDSHAKE_TIMEOUT};
 pub use error::{Error, Result};
 pub use pending::Completed;
 pub use transport::{http_connect, DEFAULT_RPC_PATH};

@@ -86,7 +86,7 @@ impl Requests {
     }
 
     /// True if the queue has room for another call.
-    fn has_room(&self) -> Result<bool> {
+    pub(crate) fn has_room(&self) -> Result<bool> {
         let q = self.lock();
         if q.closed {
             return Err(Error::Shutdown);
@@ -209,8 +209,8 @@ impl Requests {
     }
 
     /// The writer task: sends what callers queue, one write per batch, until the client
-    /// closes (then half-closes the stream: the server still answers the calls it has) or a
-    /// write fails (returned).
+    /// closes (then half-closes the stream: the server still answers the calls it has, and
+    /// drops its write half) or a write fails (returned).
     pub(crate) async fn run(&self) -> io::Result<()> {
         let mut buf = Vec::new();
         loop {
@@ -230,6 +230,9 @@ impl Requests {
                 if closed {
                     let _ =
                         std::future::poll_fn(|cx| self.stream().as_mut().poll_shutdown(cx)).await;
+                    // Let go of the write half: the connection closes once the reader lets
+                    // go of the read half too.
+                    *self.stream() = Box::pin(tokio::io::sink());
                     return Ok(());
                 }
                 self.wake.notified().await;

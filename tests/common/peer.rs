@@ -60,10 +60,12 @@ pub struct Peer {
 }
 
 impl Peer {
-    /// Listens on 127.0.0.1:0, connects a client built by `builder` and accepts it.
+    /// Listens on 127.0.0.1:0, connects a client built by `builder` and accepts it. The
+    /// client sends no dial-time probe: the script owns every request.
     pub async fn pair(builder: ClientBuilder) -> (Client, Peer) {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("local addr");
+        let builder = builder.probe(false);
         let (client, accepted) = tokio::join!(builder.dial(addr), listener.accept());
         let client = client.expect("dial the scripted peer");
         let (stream, _) = accepted.expect("accept");

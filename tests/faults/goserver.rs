@@ -131,6 +131,61 @@ async fn slow_reply_times_out_stream_stays_in_sync() {
     .await
 }
 
+/// Per-call options of `call`, as of `go`: `.timeout(d)` for one call on a client without a
+/// default, and `.no_timeout()` for one call on a client with one (`Call::no_timeout` too).
+#[tokio::test]
+async fn call_own_timeout_and_no_timeout() {
+    timed(20, async {
+        let srv = GoServer::tcp();
+        let plain = Client::dial(srv.tcp_addr()).await.unwrap();
+        let r = plain
+            .call::<_, Reply>("Arith.SleepMilli", &args(2000, 1))
+            .timeout(Duration::from_millis(50))
+            .await;
+        assert_timeout(r);
+        assert_eq!(plain.pending(), 0);
+        let r: Reply = plain
+            .call("Arith.SleepMilli", &args(10, 2))
+            .timeout(Duration::from_secs(10))
+            .await
+            .unwrap();
+        assert_eq!(r.c, 2);
+
+        let hasty = Client::builder()
+            .timeout(Duration::from_millis(50))
+            .dial(srv.tcp_addr())
+            .await
+            .unwrap();
+        let r: Reply = hasty
+            .call("Arith.SleepMilli", &args(300, 3))
+            .no_timeout()
+            .await
+            .unwrap();
+        assert_eq!(r.c, 3);
+        let r = hasty
+            .go::<_, Reply>("Arith.SleepMilli", &args(300, 4))
+            .no_timeout()
+            .await
+            .unwrap();
+        assert_eq!(r.c, 4);
+        // The default still holds for the other calls.
+        assert_timeout(
+            hasty
+                .call::<_, Reply>("Arith.SleepMilli", &args(2000, 5))
+                .await,
+        );
+        let r: Reply = hasty
+            .call("Arith.Add", &args(1, 2))
+            .timeout(Duration::from_secs(10))
+            .await
+            .unwrap();
+        assert_eq!(r.c, 3);
+        add(&plain, 1, 2).await;
+        drop(srv);
+    })
+    .await
+}
+
 /// The client's default timeout applies to `call` and `go`; a call's own `.timeout` replaces
 /// it; the connection stays usable after the timeouts.
 #[tokio::test]
@@ -191,8 +246,9 @@ async fn dropped_client_half_closes_go_server_answers_pending() {
     .await
 }
 
-/// `close()` while calls are in flight (started from other tasks, concurrently): every call
-/// completes with its reply, `close()` returns after them, later calls get `Shutdown`.
+/// `close_gracefully()` while calls are in flight (started from other tasks, concurrently):
+/// every call completes with its reply, it returns after them (true), later calls get
+/// `Shutdown`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn close_concurrent_with_pending_go_server_answers() {
     with_client(20, |client| async move {
@@ -210,13 +266,14 @@ async fn close_concurrent_with_pending_go_server_answers() {
             tokio::task::yield_now().await;
         }
         let closer = client.clone();
-        let close = tokio::spawn(async move { closer.close().await });
+        let close =
+            tokio::spawn(async move { closer.close_gracefully(Duration::from_secs(15)).await });
         for (i, t) in callers.into_iter().enumerate() {
             let r = t.await.unwrap();
             let r = r.unwrap_or_else(|e| panic!("call {i} during close(): {e} ({e:?})"));
             assert_eq!(r.c, 400 + i as i64);
         }
-        close.await.unwrap();
+        assert!(close.await.unwrap());
         assert_down(&client).await;
     })
     .await

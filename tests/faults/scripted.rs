@@ -289,9 +289,29 @@ async fn server_half_close_after_some_replies() {
     .await
 }
 
-/// `close()` with calls in flight: no new call goes out, the pending ones get their replies,
-/// then the client half-closes (the peer reads a clean EOF, with no request before it) and
-/// `close()` returns.
+/// `close()` with calls in flight (Go's `Close`): they end at once with "connection is shut
+/// down", no reply needed, and the peer reads the end of the client's stream.
+#[tokio::test]
+async fn close_ends_pending_calls_at_once() {
+    timed(20, async {
+        let (client, mut peer) = Peer::pair_default().await;
+        let calls: Vec<Call<Reply>> = (0..3)
+            .map(|i| client.go("Arith.Add", &args(i, 1)))
+            .collect();
+        peer.read_requests::<Args>(3).await;
+        client.close().await;
+        for r in join_all(calls).await {
+            assert_shutdown(r);
+        }
+        peer.expect_eof().await;
+        assert_down(&client).await;
+    })
+    .await
+}
+
+/// `close_gracefully()` with calls in flight: no new call goes out, the pending ones get
+/// their replies, then the client half-closes (the peer reads a clean EOF, with no request
+/// before it) and `close_gracefully()` returns.
 #[tokio::test]
 async fn close_half_closes_after_pending_replies() {
     timed(20, async {
@@ -301,7 +321,8 @@ async fn close_half_closes_after_pending_replies() {
             .collect();
         let reqs = peer.read_requests::<Args>(3).await;
         let closer = client.clone();
-        let close = tokio::spawn(async move { closer.close().await });
+        let close =
+            tokio::spawn(async move { closer.close_gracefully(Duration::from_secs(15)).await });
         while !client.is_shut_down() {
             tokio::task::yield_now().await;
         }
@@ -311,7 +332,7 @@ async fn close_half_closes_after_pending_replies() {
             peer.reply("Arith.Add", r.seq, &Reply { c }).await;
         }
         peer.expect_eof().await;
-        close.await.unwrap();
+        assert!(close.await.unwrap());
         for (i, r) in join_all(calls).await.into_iter().enumerate() {
             assert_eq!(r.unwrap().c, i as i64 + 1);
         }

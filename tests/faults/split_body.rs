@@ -6,7 +6,7 @@
 //! value incomplete, and must take it whole once the rest arrives.
 
 use super::*;
-use common::gotypes::{pt, Point};
+use common::gotypes::{pt, Args, Point};
 use common::peer::Peer;
 use common::rpc::timed;
 use gobrpc::types::Bytes;
@@ -88,6 +88,63 @@ async fn large_body_split_across_messages_arrives_late() {
             assert!(got.d[..] == d[..], "round {round}: D differs");
             assert_eq!(got.i, Any::Point(pt(1, round)), "round {round}");
         }
+        assert_eq!(client.pending(), 0);
+    })
+    .await
+}
+
+/// `Blob` as a caller who got `D`'s type wrong sees it.
+#[derive(Deserialize, Debug)]
+struct WrongD {
+    #[serde(rename = "D")]
+    _d: i64,
+}
+
+/// A reply that does not fit its call's type, found out in the body's first message while
+/// the rest (the inline definition of `Point` and the end of the value) is still on its way:
+/// the client skips the body as it arrives, then fails only that call. The definition of
+/// `Point` it carried is kept: the next reply, which Go sends without it, decodes.
+#[tokio::test]
+async fn mismatched_body_split_across_messages_arrives_late() {
+    timed(30, async {
+        let (client, mut peer) = Peer::pair_default().await;
+        let d: Vec<u8> = (0..300u32 << 10).map(|i| (i * 7 + i / 251) as u8).collect();
+        let wrong = client.go::<_, WrongD>("Blob.Get", &0i64);
+        let other = client.go::<_, Reply>("Arith.Add", &args(2, 3));
+        let first = peer.read_request::<i64>().await.expect("a request");
+        let second = peer.read_request::<Args>().await.expect("a request");
+        let body = Blob {
+            d: d.clone().into(),
+            i: Any::Point(pt(1, 0)),
+        };
+        let bytes = peer.encode_reply("Blob.Get", first.seq, &body);
+        let msgs = messages(&bytes);
+        let (_, split) = msgs[msgs.len() - 2];
+        peer.write_raw(&bytes[..split]).await;
+        // Let the client read and try the incomplete body (the outcome must not depend on
+        // whether it did).
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        peer.write_raw(&bytes[split..]).await;
+        match wrong.await {
+            Err(Error::ReadingBody(e)) => {
+                assert_eq!(e.category(), gobrpc::Category::Type, "{e:?}")
+            }
+            other => panic!("want \"reading body\" with a type error, got {other:?}"),
+        }
+        peer.reply("Arith.Add", second.seq, &Reply { c: 5 }).await;
+        assert_eq!(other.await.unwrap().c, 5);
+        // The same type again, now without its definitions, into the right Rust type.
+        let right = client.go::<_, Blob>("Blob.Get", &1i64);
+        let req = peer.read_request::<i64>().await.expect("a request");
+        let body = Blob {
+            d: d.clone().into(),
+            i: Any::Point(pt(1, 1)),
+        };
+        peer.reply("Blob.Get", req.seq, &body).await;
+        let got = right.await.expect("the reply");
+        assert!(got.d[..] == d[..]);
+        assert_eq!(got.i, Any::Point(pt(1, 1)));
+        assert!(!client.is_shut_down());
         assert_eq!(client.pending(), 0);
     })
     .await
