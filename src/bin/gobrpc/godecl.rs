@@ -2,7 +2,9 @@
 //!
 //! [`Decls::parse`] reads ordinary Go declarations — `package`, `import`, `type` (single,
 //! grouped, aliases), integer `const`s for array lengths; `func` and `var` declarations are
-//! skipped — and resolves every type into a walkable [`GoType`]. [`GobTypes`] then reproduces
+//! skipped (their `gob.Register` calls and method names are noted) — and [`Decls::lookup`]
+//! resolves the types a name needs into a walkable [`GoType`]. Only what is needed is
+//! resolved: a file may declare server state (`sync.Mutex`) beside its wire types. [`GobTypes`] then reproduces
 //! Go's own type registry and encoder bookkeeping (`encoding/gob`'s `type.go` and
 //! `encoder.go`): ids from 64 in Go's allocation order, Go's `CommonType` names, the
 //! definitions in the order Go sends them, and Go's quirks (a `*time.Time` or `*big.Int`
@@ -14,15 +16,18 @@
 mod gob;
 mod lexer;
 mod parser;
+mod scan;
 #[cfg(test)]
 mod tests;
 
 pub use gob::GobTypes;
 pub use lexer::Pos;
+pub use scan::{Method, Registration};
 
 use parser::{ArrayLen, FieldExpr, TypeDecl, TypeExpr};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::rc::Rc;
 
 /// A malformed or unsupported declaration, with where it is when that is known.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -249,6 +254,12 @@ pub struct Decls {
     package: String,
     imports: HashMap<String, String>,
     consts: HashMap<String, u64>,
+    /// The declarations by name, resolved on demand.
+    decls: Rc<HashMap<String, TypeDecl>>,
+    /// `gob.Register` / `gob.RegisterName` calls, in source order.
+    registrations: Vec<Registration>,
+    /// Methods declared on the file's types.
+    methods: Vec<Method>,
 }
 
 /// How deeply types may refer to types (declared names, struct fields, elements), so that
@@ -262,20 +273,104 @@ pub const MAX_NEST: usize = 100;
 pub const MAX_ARRAY_LEN: u64 = 1 << 20;
 
 impl Decls {
-    /// Parses and resolves Go declarations.
+    /// Parses Go declarations (one file). Types are resolved when looked up.
     pub fn parse(src: &str) -> Result<Decls, DeclError> {
-        let file = parser::parse_file(src)?;
+        Decls::parse_files(&[src])
+    }
+
+    /// Parses the files of one package: their declarations together.
+    pub fn parse_files(srcs: &[&str]) -> Result<Decls, DeclError> {
+        let mut files = Vec::with_capacity(srcs.len());
+        for src in srcs {
+            files.push(parser::parse_file(src)?);
+        }
         let mut d = Decls {
             types: Vec::new(),
             by_string: HashMap::new(),
             declared: HashMap::new(),
             order: Vec::new(),
-            package: file.package.clone().unwrap_or_else(|| "main".into()),
-            imports: file.imports.clone(),
-            consts: file.consts.clone(),
+            package: files
+                .iter()
+                .find_map(|f| f.package.clone())
+                .unwrap_or_else(|| "main".into()),
+            imports: HashMap::new(),
+            consts: HashMap::new(),
+            decls: Rc::new(HashMap::new()),
+            registrations: Vec::new(),
+            methods: Vec::new(),
         };
-        Resolver::run(&mut d, &file.types)?;
+        let mut by_name = HashMap::new();
+        for f in files {
+            d.imports.extend(f.imports);
+            d.consts.extend(f.consts);
+            d.registrations.extend(f.registrations);
+            d.methods.extend(f.methods);
+            for decl in f.types {
+                if decl.name == "_" {
+                    continue;
+                }
+                if by_name.contains_key(&decl.name) {
+                    return Err(DeclError::at(decl.pos, format!("{} redeclared", decl.name)));
+                }
+                if !decl.alias {
+                    let string = format!("{}.{}", d.package, decl.name);
+                    let r = d.add(&decl.name, Kind::Pending, string);
+                    d.declared.insert(decl.name.clone(), r);
+                    d.order.push(decl.name.clone());
+                }
+                by_name.insert(decl.name.clone(), decl);
+            }
+        }
+        d.decls = Rc::new(by_name);
         Ok(d)
+    }
+
+    /// Resolves every declaration; the first that fails gives the error.
+    #[allow(dead_code)] // checks a whole file (the tests use it)
+    pub fn resolve_all(&mut self) -> Result<(), DeclError> {
+        for name in self.all_names() {
+            self.lookup(&name)?;
+        }
+        Ok(())
+    }
+
+    /// Every declared name: the non-aliases in source order, then the aliases.
+    pub fn all_names(&self) -> Vec<String> {
+        let mut names = self.order.clone();
+        let mut aliases: Vec<(usize, usize, String)> = self
+            .decls
+            .values()
+            .filter(|d| d.alias)
+            .map(|d| (d.pos.line, d.pos.column, d.name.clone()))
+            .collect();
+        aliases.sort();
+        names.extend(aliases.into_iter().map(|(_, _, n)| n));
+        names
+    }
+
+    /// True if `name` is declared as an alias.
+    pub fn is_alias(&self, name: &str) -> bool {
+        self.decls.get(name).is_some_and(|d| d.alias)
+    }
+
+    /// Where `name` is declared.
+    pub fn decl_pos(&self, name: &str) -> Option<Pos> {
+        self.decls.get(name).map(|d| d.pos)
+    }
+
+    /// The package the declarations belong to (`main` unless the file says otherwise).
+    pub fn package(&self) -> &str {
+        &self.package
+    }
+
+    /// The `gob.Register` / `gob.RegisterName` calls in the files, in source order.
+    pub fn registrations(&self) -> &[Registration] {
+        &self.registrations
+    }
+
+    /// The methods declared in the files.
+    pub fn methods(&self) -> &[Method] {
+        &self.methods
     }
 
     /// The type a declared name or a type expression (`"Point"`, `"[]main.Point"`,
@@ -283,14 +378,14 @@ impl Decls {
     pub fn lookup(&mut self, expr: &str) -> Result<TyRef, DeclError> {
         let e = parser::parse_type_expr(expr)
             .map_err(|e| DeclError::new(in_expr(expr, e.pos, &e.message)))?;
-        let mut r = Resolver {
-            d: self,
-            decls: HashMap::new(),
-            resolving: HashSet::new(),
-            depth: 0,
-        };
-        let declared = r.d.order.join(", ");
-        r.resolve(&e).map_err(|mut err| {
+        let declared = self.order.join(", ");
+        let mut r = Resolver::new(self);
+        let t = r.resolve(&e);
+        let in_decl = r.failed_in_decl;
+        let t = t.map_err(|mut err| {
+            if in_decl {
+                return err;
+            }
             if err.message.starts_with("undefined: ") && !declared.is_empty() {
                 err.message = format!("{} (declared: {declared})", err.message);
             }
@@ -298,7 +393,17 @@ impl Decls {
                 err.message = in_expr(expr, Some(p), &err.message);
             }
             err
-        })
+        })?;
+        r.finish()?;
+        Ok(t)
+    }
+
+    /// Resolves a type expression parsed elsewhere (a registered value's type).
+    pub(crate) fn resolve_expr(&mut self, e: &TypeExpr) -> Result<TyRef, DeclError> {
+        let mut r = Resolver::new(self);
+        let t = r.resolve(e)?;
+        r.finish()?;
+        Ok(t)
     }
 
     /// The type behind a reference.
@@ -471,46 +576,48 @@ fn in_expr(expr: &str, pos: Option<Pos>, message: &str) -> String {
 struct Resolver<'a> {
     d: &'a mut Decls,
     /// Declarations by name, for resolving forward references and aliases.
-    decls: HashMap<String, &'a TypeDecl>,
+    decls: Rc<HashMap<String, TypeDecl>>,
     /// Names whose underlying type (or alias target) is being resolved.
     resolving: HashSet<String>,
     /// Recursion depth (declarations referring to declarations).
     depth: usize,
+    /// Declared names met while resolving and still to resolve, with the name needing them.
+    queue: Vec<(String, Option<String>)>,
+    /// The queued declaration being resolved.
+    current: Option<String>,
+    /// True once an error came from a declaration (its position is in the file).
+    failed_in_decl: bool,
 }
 
 impl<'a> Resolver<'a> {
-    fn run(d: &'a mut Decls, decls: &'a [TypeDecl]) -> Result<(), DeclError> {
-        let mut by_name = HashMap::new();
-        for decl in decls {
-            if decl.name == "_" {
-                continue;
-            }
-            if by_name.insert(decl.name.clone(), decl).is_some() {
-                return Err(DeclError::at(decl.pos, format!("{} redeclared", decl.name)));
-            }
-            if !decl.alias {
-                let string = format!("{}.{}", d.package, decl.name);
-                let r = d.add(&decl.name, Kind::Pending, string);
-                d.declared.insert(decl.name.clone(), r);
-                d.order.push(decl.name.clone());
-            }
-        }
-        let mut r = Resolver {
+    fn new(d: &'a mut Decls) -> Self {
+        Resolver {
+            decls: d.decls.clone(),
             d,
-            decls: by_name,
             resolving: HashSet::new(),
             depth: 0,
-        };
-        for decl in decls {
-            if decl.name == "_" {
-                r.resolve(&decl.ty)?;
-            } else if decl.alias {
-                r.alias(&decl.name)?;
-            } else {
-                r.underlying(&decl.name)?;
-            }
+            queue: Vec::new(),
+            current: None,
+            failed_in_decl: false,
         }
-        r.check_value_cycles(decls)
+    }
+
+    /// Resolves the declarations met so far (and those they need), then checks that no type
+    /// contains itself.
+    fn finish(&mut self) -> Result<(), DeclError> {
+        let mut resolved = Vec::new();
+        while let Some((name, needed_by)) = self.queue.pop() {
+            self.current = Some(name.clone());
+            self.underlying(&name).map_err(|mut e| {
+                if let Some(by) = &needed_by {
+                    e.message = format!("{}, in type {name} (needed by {by})", e.message);
+                }
+                e
+            })?;
+            resolved.push(name);
+        }
+        self.current = None;
+        self.check_value_cycles(&resolved)
     }
 
     /// Starts resolving the declaration `name`: fails on a cycle (`cycle` names the kind of
@@ -530,9 +637,12 @@ impl<'a> Resolver<'a> {
         if let Some(&t) = self.d.declared.get(name) {
             return Ok(t);
         }
-        let decl = self.decls[name];
-        self.enter(name, decl.pos, "invalid recursive type alias")?;
-        let t = self.resolve(&decl.ty)?;
+        let decls = self.decls.clone();
+        let decl = &decls[name];
+        let t = self
+            .enter(name, decl.pos, "invalid recursive type alias")
+            .and_then(|()| self.resolve(&decl.ty))
+            .inspect_err(|_| self.failed_in_decl = true)?;
         self.resolving.remove(name);
         self.d.declared.insert(name.to_string(), t);
         Ok(t)
@@ -544,9 +654,12 @@ impl<'a> Resolver<'a> {
         if self.d.kind(t) != &Kind::Pending {
             return Ok(());
         }
-        let decl = self.decls[name];
-        self.enter(name, decl.pos, "invalid recursive type")?;
-        let target = self.resolve(&decl.ty)?;
+        let decls = self.decls.clone();
+        let decl = &decls[name];
+        let target = self
+            .enter(name, decl.pos, "invalid recursive type")
+            .and_then(|()| self.resolve(&decl.ty))
+            .inspect_err(|_| self.failed_in_decl = true)?;
         if self.d.kind(target) == &Kind::Pending {
             let target_name = self.d.get(target).name.clone();
             self.underlying(&target_name)?;
@@ -650,6 +763,9 @@ impl<'a> Resolver<'a> {
                 return self.alias(name);
             }
             if let Some(&t) = self.d.declared.get(name) {
+                if self.d.kind(t) == &Kind::Pending && !self.resolving.contains(name) {
+                    self.queue.push((name.to_string(), self.current.clone()));
+                }
                 return Ok(t);
             }
             return self
@@ -674,10 +790,10 @@ impl<'a> Resolver<'a> {
 
     /// Go's "invalid recursive type": a type that contains itself by value (through struct
     /// fields or array elements, not through pointers, slices, maps, channels or functions).
-    fn check_value_cycles(&self, decls: &[TypeDecl]) -> Result<(), DeclError> {
+    fn check_value_cycles(&self, names: &[String]) -> Result<(), DeclError> {
         let mut done = HashSet::new();
-        for decl in decls.iter().filter(|d| !d.alias && d.name != "_") {
-            let t = self.d.declared[&decl.name];
+        for name in names {
+            let t = self.d.declared[name];
             let mut path = Vec::new();
             if self.contains_self(t, &mut path, &mut done) {
                 let what = if path.len() >= MAX_DEPTH {
@@ -685,7 +801,8 @@ impl<'a> Resolver<'a> {
                 } else {
                     "invalid recursive type"
                 };
-                return Err(DeclError::at(decl.pos, format!("{what} {}", decl.name)));
+                let pos = self.decls[name].pos;
+                return Err(DeclError::at(pos, format!("{what} {name}")));
             }
         }
         Ok(())
