@@ -348,14 +348,15 @@ impl Decls {
         names
     }
 
+    /// True if `t` is a type the files declare (not an alias, not a builtin or package type).
+    pub fn is_declared(&self, t: TyRef) -> bool {
+        let g = self.get(t);
+        !g.name.is_empty() && self.declared.get(&g.name) == Some(&t)
+    }
+
     /// True if `name` is declared as an alias.
     pub fn is_alias(&self, name: &str) -> bool {
         self.decls.get(name).is_some_and(|d| d.alias)
-    }
-
-    /// Where `name` is declared.
-    pub fn decl_pos(&self, name: &str) -> Option<Pos> {
-        self.decls.get(name).map(|d| d.pos)
     }
 
     /// The package the declarations belong to (`main` unless the file says otherwise).

@@ -10,6 +10,7 @@ mod dump;
 mod encode;
 mod exit;
 mod from_json;
+mod genrust;
 mod godecl;
 mod gojson;
 mod infer;
@@ -98,6 +99,29 @@ enum Cmd {
         #[arg(value_name = "ARGS_JSON|-", allow_hyphen_values = true)]
         args: Option<String>,
     },
+    /// Print Rust types for Go type declarations (serde + gobrpc, Go's names kept).
+    #[command(after_help = "Every Go type becomes a Rust item with Go's names: \
+        #[gob(name = \"main.T\")] and #[serde(rename = \"GoName\")] on snake_case fields. \
+        Pointers are Option (boxed where a type contains itself), a map field is \
+        Option<HashMap> (None is Go's nil map), time.Time, big.Int, complex and []byte are \
+        gobrpc::types' GoTime, BigInt, Complex and Bytes, named non-struct types are newtypes, \
+        types with GobEncode or MarshalBinary methods are go_marshaler! payloads. Interfaces \
+        are #[gob(interface)] enums: Nil, Go's pre-registered builtins, and the types the files \
+        register with gob.Register / gob.RegisterName (with no such call, only the builtins; \
+        the header says so). Unexported, channel and function fields are left out.")]
+    GenRust {
+        /// Go source files of one package (repeat for several: declarations in one,
+        /// gob.Register calls in another).
+        #[arg(long = "types", value_name = "FILE.go", required = true)]
+        types: Vec<String>,
+        /// Only this declared type and the types it needs (repeatable; default: all
+        /// declarations, leaving out and noting those that cannot be generated).
+        #[arg(long = "type", value_name = "NAME")]
+        type_names: Vec<String>,
+        /// Write the code here instead of stdout.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<String>,
+    },
     /// List the services and methods of a Go server from its HTTP debug page.
     Describe {
         /// host:port of the server's HTTP listener.
@@ -149,6 +173,11 @@ fn run(cli: Cli) -> exit::Result<()> {
             types,
             arg_type,
         }),
+        Cmd::GenRust {
+            types,
+            type_names,
+            output,
+        } => genrust::run(&types, &type_names, output.as_deref()),
         Cmd::Describe {
             addr,
             path,
