@@ -14,9 +14,11 @@ mod genrust;
 mod godecl;
 mod gojson;
 mod infer;
+mod jsonarg;
 mod marshal;
 mod output;
 mod typed;
+mod valuepath;
 
 use clap::{Parser, Subcommand};
 use std::time::Duration;
@@ -47,9 +49,10 @@ enum Cmd {
     },
     /// Write a gob stream of a Go type from JSON values, one per line.
     Encode {
-        /// Go source declaring the type (type declarations only).
+        /// Go source declaring the type (only the types it needs are resolved; not needed
+        /// for builtin types such as int, []string or map[string]int).
         #[arg(long, value_name = "FILE.go")]
-        types: String,
+        types: Option<String>,
         /// The Go type of every value (a declared name or a type expression).
         #[arg(long = "type", value_name = "NAME")]
         type_name: String,
@@ -80,13 +83,16 @@ enum Cmd {
         /// The TLS server name to verify (default: the host part of ADDR).
         #[arg(long, value_name = "NAME")]
         server_name: Option<String>,
-        /// Give up after this long (Go syntax: 500ms, 2s, 1m).
-        #[arg(long, value_name = "DURATION", value_parser = call::parse_duration)]
-        timeout: Option<Duration>,
-        /// Go source declaring the argument type (else it is inferred from the JSON).
-        #[arg(long, value_name = "FILE.go", requires = "arg_type")]
+        /// Give up after this long, connecting included (Go syntax: 500ms, 2s, 1m; 0: never).
+        #[arg(long, value_name = "DURATION", value_parser = call::parse_duration,
+              default_value = call::DEFAULT_TIMEOUT)]
+        timeout: Duration,
+        /// Go source declaring the argument type (else it is inferred from the JSON). Only
+        /// the types the argument needs are resolved.
+        #[arg(long, value_name = "FILE.go")]
         types: Option<String>,
-        /// The argument's Go type, declared in --types.
+        /// The argument's Go type, declared in --types (with --http, default: the type the
+        /// server's /debug/rpc page names for the method).
         #[arg(long, value_name = "NAME", requires = "types")]
         arg_type: Option<String>,
         /// host:port, or a socket path with --unix.
@@ -95,7 +101,7 @@ enum Cmd {
         /// Service.Method
         #[arg(value_name = "Service.Method")]
         method: String,
-        /// The argument as JSON (default: stdin).
+        /// The argument as JSON (`-` or absent: stdin, unless stdin is a terminal).
         #[arg(value_name = "ARGS_JSON|-", allow_hyphen_values = true)]
         args: Option<String>,
     },
@@ -147,7 +153,12 @@ fn run(cli: Cli) -> exit::Result<()> {
             type_name,
             output,
             json,
-        } => encode::run(&types, &type_name, json.as_deref(), output.as_deref()),
+        } => encode::run(
+            types.as_deref(),
+            &type_name,
+            json.as_deref(),
+            output.as_deref(),
+        ),
         Cmd::Call {
             http,
             unix,
@@ -166,7 +177,7 @@ fn run(cli: Cli) -> exit::Result<()> {
                 http,
                 tls_ca,
                 server_name,
-                timeout,
+                timeout: (!timeout.is_zero()).then_some(timeout),
             },
             method,
             args,
