@@ -4,9 +4,9 @@
 // each field's. Pointers are `Option`; a `None` map is Go's nil map; interfaces are
 // `#[gob(interface)]` enums of the registered types.
 //
-// Note: not generated: NetipHolder: line 257, column 4: unknown type netip.Addr (known: time.Time, time.Duration, big.Int)
+// Note: not generated: NetipHolder: go-interop/types.go: line 257, column 4: unknown type netip.Addr (known: time.Time, time.Duration, big.Int)
 //
-// Note: not generated: StringerHolder: line 353, column 31: unknown type fmt.Stringer (known: time.Time, time.Duration, big.Int)
+// Note: not generated: StringerHolder: go-interop/types.go: line 353, column 31: unknown type fmt.Stringer (known: time.Time, time.Duration, big.Int)
 
 use gobrpc::GobType;
 use serde::{Deserialize, Serialize};

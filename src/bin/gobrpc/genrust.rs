@@ -138,7 +138,7 @@ pub fn run(files: &[String], types: &[String], output: Option<&str>) -> Result<(
     for t in types {
         command.push_str(&format!(" --type {t}"));
     }
-    let code = generate(&mut d, types, &command).map_err(Failure::input)?;
+    let code = generate(&mut d, files, types, &command).map_err(Failure::input)?;
     match output {
         Some(p) => std::fs::write(p, code).map_err(|e| Failure::input(format!("{p}: {e}"))),
         None => {
@@ -150,7 +150,12 @@ pub fn run(files: &[String], types: &[String], output: Option<&str>) -> Result<(
 }
 
 /// The Rust source for `types` (every declaration when empty).
-fn generate(d: &mut Decls, types: &[String], command: &str) -> std::result::Result<String, String> {
+fn generate(
+    d: &mut Decls,
+    files: &[String],
+    types: &[String],
+    command: &str,
+) -> std::result::Result<String, String> {
     let mut g = Gen {
         d,
         items: Vec::new(),
@@ -161,6 +166,7 @@ fn generate(d: &mut Decls, types: &[String], command: &str) -> std::result::Resu
         enums: Vec::new(),
         variants: None,
         notes: Vec::new(),
+        files: files.to_vec(),
     };
     // Declared names claim their Rust names first, in source order.
     let all = g.d.all_names();
@@ -182,19 +188,21 @@ fn generate(d: &mut Decls, types: &[String], command: &str) -> std::result::Resu
         let t = match g.d.lookup(name) {
             Ok(t) => t,
             Err(e) if types.is_empty() => {
-                g.notes.push(format!("not generated: {name}: {e}"));
+                let f = g.file_of(name);
+                g.notes.push(format!("not generated: {name}: {f}{e}"));
                 continue;
             }
-            Err(e) => return Err(format!("type {name}: {e}")),
+            Err(e) => return Err(format!("type {name}: {}{e}", g.file_of(name))),
         };
         let mark = g.items.len();
         match g.rty(t, false).and_then(|r| g.drain().map(|()| r)) {
             Ok(_) => {}
             Err(e) if types.is_empty() => {
                 g.rollback(mark);
-                g.notes.push(format!("not generated: {name}: {e}"));
+                let f = g.file_of(name);
+                g.notes.push(format!("not generated: {name}: {f}{e}"));
             }
-            Err(e) => return Err(format!("type {name}: {e}")),
+            Err(e) => return Err(format!("type {name}: {}{e}", g.file_of(name))),
         }
     }
     if !g.enums.is_empty() {
@@ -218,6 +226,8 @@ struct Gen<'d> {
     variants: Option<Vec<Variant>>,
     /// Comments for the header: what was left out and why.
     notes: Vec<String>,
+    /// The files' names, for positions.
+    files: Vec<String>,
 }
 
 impl Gen<'_> {
@@ -230,6 +240,14 @@ impl Gen<'_> {
             eq_hash: false,
         });
         self.items.len() - 1
+    }
+
+    /// "FILE: " of the file declaring `name`, when there are several files.
+    fn file_of(&self, name: &str) -> String {
+        match self.d.file_of(name).and_then(|i| self.files.get(i)) {
+            Some(f) if self.files.len() > 1 => format!("{f}: "),
+            _ => String::new(),
+        }
     }
 
     /// Forgets the items from `mark` on (a type that cannot be generated, and what it made).
@@ -472,7 +490,8 @@ impl Gen<'_> {
             );
         }
         for r in regs {
-            let at = format!("line {}", r.pos.line);
+            let file = self.files.get(r.file).cloned().unwrap_or_default();
+            let at = format!("{file}, line {}", r.pos.line);
             let expr = match &r.ty {
                 Ok(e) => e,
                 Err(text) => {

@@ -262,6 +262,8 @@ pub struct Decls {
     registrations: Vec<Registration>,
     /// Methods declared on the file's types.
     methods: Vec<Method>,
+    /// The index (in [`Decls::parse_files`]' list) of the file declaring each name.
+    file_of: HashMap<String, usize>,
 }
 
 /// How deeply types may refer to types (declared names, struct fields, elements), so that
@@ -300,12 +302,17 @@ impl Decls {
             decls: Rc::new(HashMap::new()),
             registrations: Vec::new(),
             methods: Vec::new(),
+            file_of: HashMap::new(),
         };
         let mut by_name = HashMap::new();
-        for f in files {
+        for (i, f) in files.into_iter().enumerate() {
             d.imports.extend(f.imports);
             d.consts.extend(f.consts);
-            d.registrations.extend(f.registrations);
+            d.registrations.extend(
+                f.registrations
+                    .into_iter()
+                    .map(|r| Registration { file: i, ..r }),
+            );
             d.methods.extend(f.methods);
             for decl in f.types {
                 if decl.name == "_" {
@@ -320,6 +327,7 @@ impl Decls {
                     d.declared.insert(decl.name.clone(), r);
                     d.order.push(decl.name.clone());
                 }
+                d.file_of.insert(decl.name.clone(), i);
                 by_name.insert(decl.name.clone(), decl);
             }
         }
@@ -354,6 +362,11 @@ impl Decls {
     pub fn is_declared(&self, t: TyRef) -> bool {
         let g = self.get(t);
         !g.name.is_empty() && self.declared.get(&g.name) == Some(&t)
+    }
+
+    /// The index of the file declaring `name` (among those given to `parse_files`).
+    pub fn file_of(&self, name: &str) -> Option<usize> {
+        self.file_of.get(name).copied()
     }
 
     /// True if `name` is declared as an alias.

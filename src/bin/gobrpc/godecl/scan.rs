@@ -16,6 +16,8 @@ pub struct Registration {
     pub ty: Result<TypeExpr, String>,
     /// Where the call is.
     pub pos: Pos,
+    /// The index of the file it is in (set by `Decls::parse_files`).
+    pub file: usize,
 }
 
 /// A method declared on a type: `func (r *T) Name(…)`.
@@ -105,6 +107,7 @@ fn registration(args: &[Token], register_name: bool, pos: Pos) -> Registration {
         name,
         ty: value_type(Parser::new(toks)).ok_or(text),
         pos,
+        file: 0,
     }
 }
 
