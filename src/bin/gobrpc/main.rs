@@ -83,7 +83,8 @@ enum Cmd {
         /// The TLS server name to verify (default: the host part of ADDR).
         #[arg(long, value_name = "NAME")]
         server_name: Option<String>,
-        /// Give up after this long, connecting included (Go syntax: 500ms, 2s, 1m; 0: never).
+        /// Give up connecting, or waiting for the reply, after this long (Go syntax: 500ms,
+        /// 2s, 1m; 0: never; raise it for long polls).
         #[arg(long, value_name = "DURATION", value_parser = call::parse_duration,
               default_value = call::DEFAULT_TIMEOUT)]
         timeout: Duration,
