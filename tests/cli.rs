@@ -12,6 +12,8 @@ mod call;
 mod dump;
 #[path = "cli/encode.rs"]
 mod encode;
+#[path = "cli/traps.rs"]
+mod traps;
 
 use std::io::Write;
 use std::path::PathBuf;

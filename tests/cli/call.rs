@@ -230,7 +230,7 @@ fn server_exit_while_calling_is_a_connection_error() {
 fn bad_arguments_exit_2() {
     call(&[], "Arith.Add", r#"{"A":1,"#).fails(2, &["invalid JSON", "line 1 column"]);
     call(&[], "ArithAdd", "1").fails(2, &["Service.Method"]);
-    call(&[], "Arith.Add", r#"[1,"x"]"#).fails(2, &["$[1]", "--types"]);
+    call(&[], "Arith.Add", r#"[1,"x"]"#).fails(2, &["at `[1]`", "--types"]);
     call(&[], "Arith.Add", r#"{"lower":1}"#).fails(2, &["lower", "exported"]);
     call(&[], "Arith.Add", "null").fails(2, &["null"]);
     call(&["--timeout", "soon"], "Arith.Add", "1").fails_usage();

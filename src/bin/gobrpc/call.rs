@@ -2,7 +2,7 @@
 //! printed as `dump --json` prints a value.
 
 use crate::exit::{Failure, Result};
-use crate::{gojson, infer, output, typed};
+use crate::{describe, gojson, infer, jsonarg, output, typed};
 use gobrpc::rpc::{Client, Error as RpcError};
 use gobrpc::{Category, TypedValue};
 use std::sync::Arc;
@@ -27,6 +27,9 @@ pub struct CallArgs {
     pub arg_type: Option<String>,
 }
 
+/// How long `call` waits by default (`--timeout 0`: no limit).
+pub const DEFAULT_TIMEOUT: &str = "30s";
+
 pub fn run(a: CallArgs) -> Result<()> {
     if !a.method.contains('.') || a.method.starts_with('.') || a.method.ends_with('.') {
         return Err(Failure::input(format!(
@@ -34,32 +37,32 @@ pub fn run(a: CallArgs) -> Result<()> {
             a.method
         )));
     }
-    let text = match a.args.as_deref() {
-        None | Some("-") => {
-            use std::io::Read;
-            let mut s = String::new();
-            std::io::stdin()
-                .read_to_string(&mut s)
-                .map_err(|e| Failure::input(format!("reading the argument from stdin: {e}")))?;
-            s
-        }
-        Some(s) => s.to_string(),
-    };
-    let json: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| Failure::input(format!("invalid JSON argument: {e}")))?;
+    let text = argument_text(a.args.as_deref())?;
+    let json =
+        jsonarg::parse(&text).map_err(|e| Failure::input(format!("invalid JSON argument: {e}")))?;
+    // The Go type the argument was inferred as (`None` when declared).
+    let mut inferred = None;
     let arg = match (&a.types, &a.arg_type) {
         (Some(file), Some(name)) => typed::Schema::load(file, name)?.value(&json, "argument")?,
-        (None, None) => {
-            infer::infer(&json).map_err(|e| Failure::input(format!("argument: {e}")))?
+        (Some(file), None) => {
+            let name = arg_type_from_debug_page(&a.target, &a.method)?;
+            typed::Schema::load(file, &name)?.value(&json, "argument")?
         }
-        (Some(_), None) => return Err(Failure::input("--types needs --arg-type NAME")),
+        (None, None) => {
+            let (tv, go) =
+                infer::infer(&json).map_err(|e| Failure::input(format!("argument: {e}")))?;
+            inferred = Some(go);
+            tv
+        }
         (None, Some(_)) => return Err(Failure::input("--arg-type needs --types FILE.go")),
     };
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Failure::connection(format!("starting the runtime: {e}")))?;
-    let reply = rt.block_on(call(&a.target, &a.method, &arg))?;
+    let reply = rt
+        .block_on(call(&a.target, &a.method, &arg))
+        .map_err(|f| inferred_hint(f, inferred.as_deref()))?;
     let line = gojson::to_json(&reply)
         .map_err(|e| Failure::connection(format!("the reply cannot be printed: {e}")))?;
     let mut out = output::Out::new();
@@ -67,17 +70,115 @@ pub fn run(a: CallArgs) -> Result<()> {
     out.finish()
 }
 
+/// The argument's text: ARGS_JSON, or stdin for `-` or when stdin is not a terminal (no
+/// argument at a terminal is a usage error, not a wait for typed input).
+fn argument_text(args: Option<&str>) -> Result<String> {
+    use std::io::{IsTerminal, Read};
+    match args {
+        Some("-") => {}
+        Some(s) => return Ok(s.to_string()),
+        None if std::io::stdin().is_terminal() => {
+            return Err(Failure::input(
+                "no argument: give it as JSON after Service.Method (for example '{\"A\":1}' \
+                 or '\"text\"'), or pipe it on stdin",
+            ))
+        }
+        None => {}
+    }
+    let mut s = String::new();
+    std::io::stdin()
+        .read_to_string(&mut s)
+        .map_err(|e| Failure::input(format!("reading the argument from stdin: {e}")))?;
+    Ok(s)
+}
+
+/// With `--types` and `--http` but no `--arg-type`: the method's argument type from the
+/// server's debug page (what `describe` reads), without its pointer (`*main.Args` is sent as
+/// a `main.Args`).
+fn arg_type_from_debug_page(t: &Target, method: &str) -> Result<String> {
+    if t.http.is_none() {
+        return Err(Failure::input(
+            "--types needs --arg-type NAME (or --http, whose debug page names the type)",
+        ));
+    }
+    let (service, name) = method.split_once('.').unwrap_or((method, ""));
+    let wait = t.timeout.unwrap_or(Duration::from_secs(10));
+    let services = describe::services(&t.addr, describe::DEBUG_PATH, wait).map_err(|f| {
+        Failure::new(
+            f.code,
+            format!("{} (give the type with --arg-type NAME)", f.message),
+        )
+    })?;
+    let m = services
+        .iter()
+        .filter(|s| s.name == service)
+        .flat_map(|s| &s.methods)
+        .find(|m| m.name == name)
+        .ok_or_else(|| {
+            Failure::input(format!(
+                "{method}: not on the server's debug page; give the type with --arg-type NAME"
+            ))
+        })?;
+    Ok(m.arg.trim_start_matches('*').to_string())
+}
+
+/// A server's gob error about an inferred argument: say it was inferred, and how to declare it.
+fn inferred_hint(f: Failure, inferred: Option<&str>) -> Failure {
+    match inferred {
+        Some(go) if f.code == crate::exit::SERVER && f.message.starts_with("gob:") => {
+            Failure::server(format!(
+                "{} (the argument's Go type was inferred from the JSON as {go}; if the method \
+                 wants another type, declare it: --types FILE.go --arg-type TYPE)",
+                f.message
+            ))
+        }
+        _ => f,
+    }
+}
+
 async fn call(t: &Target, method: &str, arg: &TypedValue) -> Result<TypedValue> {
     let client = match t.timeout {
         Some(d) => tokio::time::timeout(d, connect(t)).await.map_err(|_| {
-            Failure::connection(format!("connecting to {}: timed out after {d:?}", t.addr))
+            let mut msg = format!("connecting to {}: timed out after {d:?}", t.addr);
+            if t.http.is_some() {
+                msg.push_str(
+                    " with no answer to HTTP CONNECT: this looks like a plain net/rpc port \
+                     (drop --http)",
+                );
+            }
+            Failure::connection(msg)
         })??,
         None => connect(t).await?,
     };
-    client
-        .call_value(method, arg)
-        .await
-        .map_err(|e| call_error(e, method, t.timeout))
+    match client.call_value(method, arg).await {
+        Ok(v) => Ok(v),
+        Err(e) => {
+            let mut f = call_error(e, method, t.timeout);
+            let plain_tcp = t.http.is_none() && !t.unix && t.tls_ca.is_none();
+            if f.code == crate::exit::CONNECTION && plain_tcp && answers_http(&t.addr).await {
+                f.message
+                    .push_str(": this looks like an HTTP server (use --http)");
+            }
+            Err(f)
+        }
+    }
+}
+
+/// True if `addr` answers an HTTP request with an HTTP response within a short wait (a
+/// net/rpc port reads the request as a gob message and says nothing).
+async fn answers_http(addr: &str) -> bool {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let probe = async {
+        let mut s = tokio::net::TcpStream::connect(addr).await.ok()?;
+        s.write_all(b"HEAD / HTTP/1.0\r\n\r\n").await.ok()?;
+        let mut head = [0u8; 5];
+        s.read_exact(&mut head).await.ok()?;
+        Some(&head == b"HTTP/")
+    };
+    matches!(
+        tokio::time::timeout(Duration::from_secs(2), probe).await,
+        Ok(Some(true))
+    )
 }
 
 fn call_error(e: RpcError, method: &str, timeout: Option<Duration>) -> Failure {

@@ -24,17 +24,25 @@ pub struct Service {
     pub methods: Vec<Method>,
 }
 
-pub fn run(addr: &str, path: &str, json: bool, timeout: Duration) -> Result<()> {
+/// Where Go's `rpc.HandleHTTP` serves the debug page.
+pub const DEBUG_PATH: &str = "/debug/rpc";
+
+/// The services on the debug page at `path` of the HTTP server `addr`.
+pub fn services(addr: &str, path: &str, timeout: Duration) -> Result<Vec<Service>> {
     let addr = addr
         .strip_prefix("http://")
         .unwrap_or(addr)
         .trim_end_matches('/');
     let body = fetch(addr, path, timeout)?;
-    let services = parse(&body).map_err(|e| {
+    parse(&body).map_err(|e| {
         Failure::connection(format!(
             "http://{addr}{path}: not Go's net/rpc debug page: {e}"
         ))
-    })?;
+    })
+}
+
+pub fn run(addr: &str, path: &str, json: bool, timeout: Duration) -> Result<()> {
+    let services = services(addr, path, timeout)?;
     let mut out = output::Out::new();
     if json {
         let mut s = String::from("[");

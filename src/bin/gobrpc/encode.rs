@@ -4,8 +4,16 @@ use crate::exit::{Failure, Result};
 use crate::{output, typed};
 use gobrpc::EncoderState;
 
-pub fn run(types: &str, type_name: &str, json: Option<&str>, out_path: Option<&str>) -> Result<()> {
-    let mut schema = typed::Schema::load(types, type_name)?;
+pub fn run(
+    types: Option<&str>,
+    type_name: &str,
+    json: Option<&str>,
+    out_path: Option<&str>,
+) -> Result<()> {
+    let mut schema = match types {
+        Some(file) => typed::Schema::load(file, type_name)?,
+        None => typed::Schema::builtin(type_name)?,
+    };
     let text = match json {
         None | Some("-") => {
             use std::io::Read;
@@ -27,8 +35,11 @@ pub fn run(types: &str, type_name: &str, json: Option<&str>, out_path: Option<&s
         let v: serde_json::Value = serde_json::from_str(line).map_err(|e| {
             let text = e.to_string();
             let what = text.rfind(" at line ").map_or(&text[..], |i| &text[..i]);
+            let hint = crate::jsonarg::quote_hint(line)
+                .map(|h| format!(" ({h})"))
+                .unwrap_or_default();
             Failure::input(format!(
-                "line {n}, column {}: invalid JSON: {what}",
+                "line {n}, column {}: invalid JSON: {what}{hint}",
                 e.column()
             ))
         })?;

@@ -35,8 +35,9 @@ use std::fmt;
 use std::rc::Rc;
 use structs::JsonField;
 
-/// A JSON value that does not fit the declared type: where (a JSON path such as
-/// `.Items[3].Name`, empty for the whole value) and what was expected and found.
+/// A JSON value that does not fit the declared type: where (a value path such as
+/// `.Items[3].Name`, empty for the whole value; shown in [`crate::valuepath`]'s notation)
+/// and what was expected and found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValueError {
     /// The JSON path of the offending value.
@@ -47,11 +48,7 @@ pub struct ValueError {
 
 impl fmt::Display for ValueError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            write!(f, "top-level value: {}", self.message)
-        } else {
-            write!(f, "field path `{}`: {}", self.path, self.message)
-        }
+        write!(f, "{}: {}", crate::valuepath::at(&self.path), self.message)
     }
 }
 

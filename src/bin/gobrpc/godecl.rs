@@ -2,7 +2,9 @@
 //!
 //! [`Decls::parse`] reads ordinary Go declarations — `package`, `import`, `type` (single,
 //! grouped, aliases), integer `const`s for array lengths; `func` and `var` declarations are
-//! skipped — and resolves every type into a walkable [`GoType`]. [`GobTypes`] then reproduces
+//! skipped (their `gob.Register` calls and method names are noted) — and [`Decls::lookup`]
+//! resolves the types a name needs into a walkable [`GoType`]. Only what is needed is
+//! resolved: a file may declare server state (`sync.Mutex`) beside its wire types. [`GobTypes`] then reproduces
 //! Go's own type registry and encoder bookkeeping (`encoding/gob`'s `type.go` and
 //! `encoder.go`): ids from 64 in Go's allocation order, Go's `CommonType` names, the
 //! definitions in the order Go sends them, and Go's quirks (a `*time.Time` or `*big.Int`
@@ -14,15 +16,20 @@
 mod gob;
 mod lexer;
 mod parser;
+mod resolve;
+mod scan;
 #[cfg(test)]
 mod tests;
 
 pub use gob::GobTypes;
 pub use lexer::Pos;
+pub use scan::{Method, Registration};
 
-use parser::{ArrayLen, FieldExpr, TypeDecl, TypeExpr};
-use std::collections::{HashMap, HashSet};
+use parser::{TypeDecl, TypeExpr};
+use resolve::Resolver;
+use std::collections::HashMap;
 use std::fmt;
+use std::rc::Rc;
 
 /// A malformed or unsupported declaration, with where it is when that is known.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -249,6 +256,14 @@ pub struct Decls {
     package: String,
     imports: HashMap<String, String>,
     consts: HashMap<String, u64>,
+    /// The declarations by name, resolved on demand.
+    decls: Rc<HashMap<String, TypeDecl>>,
+    /// `gob.Register` / `gob.RegisterName` calls, in source order.
+    registrations: Vec<Registration>,
+    /// Methods declared on the file's types.
+    methods: Vec<Method>,
+    /// The index (in [`Decls::parse_files`]' list) of the file declaring each name.
+    file_of: HashMap<String, usize>,
 }
 
 /// How deeply types may refer to types (declared names, struct fields, elements), so that
@@ -262,20 +277,116 @@ pub const MAX_NEST: usize = 100;
 pub const MAX_ARRAY_LEN: u64 = 1 << 20;
 
 impl Decls {
-    /// Parses and resolves Go declarations.
+    /// Parses Go declarations (one file). Types are resolved when looked up.
     pub fn parse(src: &str) -> Result<Decls, DeclError> {
-        let file = parser::parse_file(src)?;
+        Decls::parse_files(&[src])
+    }
+
+    /// Parses the files of one package: their declarations together.
+    pub fn parse_files(srcs: &[&str]) -> Result<Decls, DeclError> {
+        let mut files = Vec::with_capacity(srcs.len());
+        for src in srcs {
+            files.push(parser::parse_file(src)?);
+        }
         let mut d = Decls {
             types: Vec::new(),
             by_string: HashMap::new(),
             declared: HashMap::new(),
             order: Vec::new(),
-            package: file.package.clone().unwrap_or_else(|| "main".into()),
-            imports: file.imports.clone(),
-            consts: file.consts.clone(),
+            package: files
+                .iter()
+                .find_map(|f| f.package.clone())
+                .unwrap_or_else(|| "main".into()),
+            imports: HashMap::new(),
+            consts: HashMap::new(),
+            decls: Rc::new(HashMap::new()),
+            registrations: Vec::new(),
+            methods: Vec::new(),
+            file_of: HashMap::new(),
         };
-        Resolver::run(&mut d, &file.types)?;
+        let mut by_name = HashMap::new();
+        for (i, f) in files.into_iter().enumerate() {
+            d.imports.extend(f.imports);
+            d.consts.extend(f.consts);
+            d.registrations.extend(
+                f.registrations
+                    .into_iter()
+                    .map(|r| Registration { file: i, ..r }),
+            );
+            d.methods.extend(f.methods);
+            for decl in f.types {
+                if decl.name == "_" {
+                    continue;
+                }
+                if by_name.contains_key(&decl.name) {
+                    return Err(DeclError::at(decl.pos, format!("{} redeclared", decl.name)));
+                }
+                if !decl.alias {
+                    let string = format!("{}.{}", d.package, decl.name);
+                    let r = d.add(&decl.name, Kind::Pending, string);
+                    d.declared.insert(decl.name.clone(), r);
+                    d.order.push(decl.name.clone());
+                }
+                d.file_of.insert(decl.name.clone(), i);
+                by_name.insert(decl.name.clone(), decl);
+            }
+        }
+        d.decls = Rc::new(by_name);
         Ok(d)
+    }
+
+    /// Resolves every declaration; the first that fails gives the error.
+    #[allow(dead_code)] // checks a whole file (the tests use it)
+    pub fn resolve_all(&mut self) -> Result<(), DeclError> {
+        for name in self.all_names() {
+            self.lookup(&name)?;
+        }
+        Ok(())
+    }
+
+    /// Every declared name: the non-aliases in source order, then the aliases.
+    pub fn all_names(&self) -> Vec<String> {
+        let mut names = self.order.clone();
+        let mut aliases: Vec<(usize, usize, String)> = self
+            .decls
+            .values()
+            .filter(|d| d.alias)
+            .map(|d| (d.pos.line, d.pos.column, d.name.clone()))
+            .collect();
+        aliases.sort();
+        names.extend(aliases.into_iter().map(|(_, _, n)| n));
+        names
+    }
+
+    /// True if `t` is a type the files declare (not an alias, not a builtin or package type).
+    pub fn is_declared(&self, t: TyRef) -> bool {
+        let g = self.get(t);
+        !g.name.is_empty() && self.declared.get(&g.name) == Some(&t)
+    }
+
+    /// The index of the file declaring `name` (among those given to `parse_files`).
+    pub fn file_of(&self, name: &str) -> Option<usize> {
+        self.file_of.get(name).copied()
+    }
+
+    /// True if `name` is declared as an alias.
+    pub fn is_alias(&self, name: &str) -> bool {
+        self.decls.get(name).is_some_and(|d| d.alias)
+    }
+
+    /// The package the declarations belong to (`main` unless the file says otherwise).
+    pub fn package(&self) -> &str {
+        &self.package
+    }
+
+    /// The `gob.Register` / `gob.RegisterName` calls in the files, in source order.
+    pub fn registrations(&self) -> &[Registration] {
+        &self.registrations
+    }
+
+    /// The methods declared in the files.
+    pub fn methods(&self) -> &[Method] {
+        &self.methods
     }
 
     /// The type a declared name or a type expression (`"Point"`, `"[]main.Point"`,
@@ -283,14 +394,14 @@ impl Decls {
     pub fn lookup(&mut self, expr: &str) -> Result<TyRef, DeclError> {
         let e = parser::parse_type_expr(expr)
             .map_err(|e| DeclError::new(in_expr(expr, e.pos, &e.message)))?;
-        let mut r = Resolver {
-            d: self,
-            decls: HashMap::new(),
-            resolving: HashSet::new(),
-            depth: 0,
-        };
-        let declared = r.d.order.join(", ");
-        r.resolve(&e).map_err(|mut err| {
+        let declared = self.order.join(", ");
+        let mut r = Resolver::new(self);
+        let t = r.resolve(&e);
+        let in_decl = r.failed_in_decl;
+        let t = t.map_err(|mut err| {
+            if in_decl {
+                return err;
+            }
             if err.message.starts_with("undefined: ") && !declared.is_empty() {
                 err.message = format!("{} (declared: {declared})", err.message);
             }
@@ -298,7 +409,17 @@ impl Decls {
                 err.message = in_expr(expr, Some(p), &err.message);
             }
             err
-        })
+        })?;
+        r.finish()?;
+        Ok(t)
+    }
+
+    /// Resolves a type expression parsed elsewhere (a registered value's type).
+    pub(crate) fn resolve_expr(&mut self, e: &TypeExpr) -> Result<TyRef, DeclError> {
+        let mut r = Resolver::new(self);
+        let t = r.resolve(e)?;
+        r.finish()?;
+        Ok(t)
     }
 
     /// The type behind a reference.
@@ -464,252 +585,5 @@ fn in_expr(expr: &str, pos: Option<Pos>, message: &str) -> String {
     match pos {
         Some(p) if p.column > 1 => format!("column {} of `{expr}`: {message}", p.column),
         _ => message.to_string(),
-    }
-}
-
-/// Resolves declarations into the arena, checking names and recursion.
-struct Resolver<'a> {
-    d: &'a mut Decls,
-    /// Declarations by name, for resolving forward references and aliases.
-    decls: HashMap<String, &'a TypeDecl>,
-    /// Names whose underlying type (or alias target) is being resolved.
-    resolving: HashSet<String>,
-    /// Recursion depth (declarations referring to declarations).
-    depth: usize,
-}
-
-impl<'a> Resolver<'a> {
-    fn run(d: &'a mut Decls, decls: &'a [TypeDecl]) -> Result<(), DeclError> {
-        let mut by_name = HashMap::new();
-        for decl in decls {
-            if decl.name == "_" {
-                continue;
-            }
-            if by_name.insert(decl.name.clone(), decl).is_some() {
-                return Err(DeclError::at(decl.pos, format!("{} redeclared", decl.name)));
-            }
-            if !decl.alias {
-                let string = format!("{}.{}", d.package, decl.name);
-                let r = d.add(&decl.name, Kind::Pending, string);
-                d.declared.insert(decl.name.clone(), r);
-                d.order.push(decl.name.clone());
-            }
-        }
-        let mut r = Resolver {
-            d,
-            decls: by_name,
-            resolving: HashSet::new(),
-            depth: 0,
-        };
-        for decl in decls {
-            if decl.name == "_" {
-                r.resolve(&decl.ty)?;
-            } else if decl.alias {
-                r.alias(&decl.name)?;
-            } else {
-                r.underlying(&decl.name)?;
-            }
-        }
-        r.check_value_cycles(decls)
-    }
-
-    /// Starts resolving the declaration `name`: fails on a cycle (`cycle` names the kind of
-    /// declaration) or on declarations nested too deeply.
-    fn enter(&mut self, name: &str, pos: Pos, cycle: &str) -> Result<(), DeclError> {
-        if self.resolving.len() >= MAX_DEPTH {
-            return Err(DeclError::at(pos, "type declarations nested too deeply"));
-        }
-        if !self.resolving.insert(name.to_string()) {
-            return Err(DeclError::at(pos, format!("{cycle} {name}")));
-        }
-        Ok(())
-    }
-
-    /// Resolves an alias to its target.
-    fn alias(&mut self, name: &str) -> Result<TyRef, DeclError> {
-        if let Some(&t) = self.d.declared.get(name) {
-            return Ok(t);
-        }
-        let decl = self.decls[name];
-        self.enter(name, decl.pos, "invalid recursive type alias")?;
-        let t = self.resolve(&decl.ty)?;
-        self.resolving.remove(name);
-        self.d.declared.insert(name.to_string(), t);
-        Ok(t)
-    }
-
-    /// Resolves a declared (non-alias) type's underlying kind.
-    fn underlying(&mut self, name: &str) -> Result<(), DeclError> {
-        let t = self.d.declared[name];
-        if self.d.kind(t) != &Kind::Pending {
-            return Ok(());
-        }
-        let decl = self.decls[name];
-        self.enter(name, decl.pos, "invalid recursive type")?;
-        let target = self.resolve(&decl.ty)?;
-        if self.d.kind(target) == &Kind::Pending {
-            let target_name = self.d.get(target).name.clone();
-            self.underlying(&target_name)?;
-        }
-        let kind = match self.d.kind(target).clone() {
-            // A type defined from these does not inherit their methods.
-            Kind::Time | Kind::BigInt => Kind::Opaque,
-            k => k,
-        };
-        self.d.types[t.0 as usize].kind = kind;
-        self.resolving.remove(name);
-        Ok(())
-    }
-
-    fn resolve(&mut self, e: &TypeExpr) -> Result<TyRef, DeclError> {
-        if self.depth >= MAX_DEPTH {
-            return Err(DeclError::new("type declarations nested too deeply"));
-        }
-        self.depth += 1;
-        let t = self.resolve_inner(e);
-        self.depth -= 1;
-        t
-    }
-
-    fn resolve_inner(&mut self, e: &TypeExpr) -> Result<TyRef, DeclError> {
-        Ok(match e {
-            TypeExpr::Name { pkg, name, pos } => self.name(pkg.as_deref(), name, *pos)?,
-            TypeExpr::Pointer(e) => {
-                let t = self.resolve(e)?;
-                self.d.composite(Kind::Pointer(t))
-            }
-            TypeExpr::Slice(e) => {
-                let t = self.resolve(e)?;
-                self.d.composite(Kind::Slice(t))
-            }
-            TypeExpr::Array { len, elem } => {
-                let n = match len {
-                    ArrayLen::Lit(n) => *n,
-                    ArrayLen::Const(c, pos) => *self.d.consts.get(c).ok_or_else(|| {
-                        DeclError::at(
-                            *pos,
-                            format!(
-                                "array length {c}: not an integer constant declared in the file"
-                            ),
-                        )
-                    })?,
-                };
-                if n > MAX_ARRAY_LEN {
-                    return Err(DeclError::new(format!(
-                        "array length {n} is too large (at most {MAX_ARRAY_LEN})"
-                    )));
-                }
-                let t = self.resolve(elem)?;
-                self.d.composite(Kind::Array(n, t))
-            }
-            TypeExpr::Map(k, v) => {
-                let k = self.resolve(k)?;
-                let v = self.resolve(v)?;
-                self.d.composite(Kind::Map(k, v))
-            }
-            TypeExpr::Struct(fields) => self.struct_type(fields)?,
-            TypeExpr::Interface { text, empty } => {
-                self.d
-                    .intern("", Kind::Interface { empty: *empty }, text.clone())
-            }
-            TypeExpr::Chan { prefix, elem } => {
-                let t = self.resolve(elem)?;
-                let s = format!("{prefix}{}", self.d.type_string(t));
-                self.d.intern("", Kind::Chan(t), s)
-            }
-            TypeExpr::Func(text) => self.d.intern("", Kind::Func, text.clone()),
-        })
-    }
-
-    fn struct_type(&mut self, fields: &[FieldExpr]) -> Result<TyRef, DeclError> {
-        let mut out = Vec::with_capacity(fields.len());
-        let mut seen = HashSet::new();
-        for f in fields {
-            if f.name != "_" && !seen.insert(f.name.clone()) {
-                return Err(DeclError::at(f.pos, format!("{} redeclared", f.name)));
-            }
-            out.push(Field {
-                name: f.name.clone(),
-                ty: self.resolve(&f.ty)?,
-                embedded: f.embedded,
-                tag: f.tag.clone(),
-            });
-        }
-        Ok(self.d.composite(Kind::Struct(out)))
-    }
-
-    fn name(&mut self, pkg: Option<&str>, name: &str, pos: Pos) -> Result<TyRef, DeclError> {
-        let pkg = match pkg {
-            Some(p) if p == self.d.package || (p == "main" && !self.d.imports.contains_key(p)) => {
-                None
-            }
-            p => p,
-        };
-        let Some(pkg) = pkg else {
-            if self.decls.get(name).is_some_and(|d| d.alias) {
-                return self.alias(name);
-            }
-            if let Some(&t) = self.d.declared.get(name) {
-                return Ok(t);
-            }
-            return self
-                .d
-                .builtin(name)
-                .ok_or_else(|| DeclError::at(pos, format!("undefined: {name}")));
-        };
-        let path = self.d.imports.get(pkg).cloned().unwrap_or_else(|| {
-            match pkg {
-                "big" => "math/big",
-                p => p,
-            }
-            .to_string()
-        });
-        self.d.package_type(&path, name).ok_or_else(|| {
-            DeclError::at(
-                pos,
-                format!("unknown type {pkg}.{name} (known: time.Time, time.Duration, big.Int)"),
-            )
-        })
-    }
-
-    /// Go's "invalid recursive type": a type that contains itself by value (through struct
-    /// fields or array elements, not through pointers, slices, maps, channels or functions).
-    fn check_value_cycles(&self, decls: &[TypeDecl]) -> Result<(), DeclError> {
-        let mut done = HashSet::new();
-        for decl in decls.iter().filter(|d| !d.alias && d.name != "_") {
-            let t = self.d.declared[&decl.name];
-            let mut path = Vec::new();
-            if self.contains_self(t, &mut path, &mut done) {
-                let what = if path.len() >= MAX_DEPTH {
-                    "type nested too deeply"
-                } else {
-                    "invalid recursive type"
-                };
-                return Err(DeclError::at(decl.pos, format!("{what} {}", decl.name)));
-            }
-        }
-        Ok(())
-    }
-
-    fn contains_self(&self, t: TyRef, path: &mut Vec<TyRef>, done: &mut HashSet<TyRef>) -> bool {
-        if path.contains(&t) || path.len() >= MAX_DEPTH {
-            return true;
-        }
-        if done.contains(&t) {
-            return false;
-        }
-        path.push(t);
-        let found = match self.d.kind(t) {
-            Kind::Struct(fields) => fields.iter().any(|f| self.contains_self(f.ty, path, done)),
-            Kind::Array(_, e) => self.contains_self(*e, path, done),
-            _ => false,
-        };
-        if found {
-            // The path is kept: it ends in the cycle (or is as deep as allowed).
-            return true;
-        }
-        path.pop();
-        done.insert(t);
-        false
     }
 }

@@ -6,6 +6,7 @@
 //! one struct type holding every field seen. `null` is the zero value (a struct field that is
 //! `null` or an empty array is left out, as Go leaves out zero fields).
 
+use crate::valuepath;
 use gobrpc::value::TypeTable;
 use gobrpc::wire::{CommonType, FieldType, TypeId, WireType};
 use gobrpc::{TypedValue, Value};
@@ -29,7 +30,7 @@ enum Shape {
 impl Shape {
     fn go(&self) -> String {
         match self {
-            Shape::Null => "null".into(),
+            Shape::Null => "interface {}".into(),
             Shape::Bool => "bool".into(),
             Shape::Int => "int".into(),
             Shape::Uint => "uint64".into(),
@@ -37,8 +38,16 @@ impl Shape {
             Shape::String => "string".into(),
             Shape::Slice(e) => format!("[]{}", e.go()),
             Shape::Struct(fs) => {
-                let f: Vec<String> = fs.iter().map(|(n, s)| format!("{n} {}", s.go())).collect();
-                format!("struct {{ {} }}", f.join("; "))
+                let f: Vec<String> = fs
+                    .iter()
+                    .filter(|(_, s)| !s.unresolved())
+                    .map(|(n, s)| format!("{n} {}", s.go()))
+                    .collect();
+                if f.is_empty() {
+                    "struct {}".into()
+                } else {
+                    format!("struct {{ {} }}", f.join("; "))
+                }
             }
         }
     }
@@ -53,9 +62,9 @@ impl Shape {
     }
 }
 
-/// The argument value and its inferred Go type.
-pub fn infer(json: &Json) -> Result<TypedValue, String> {
-    let shape = shape_of(json, "$")?;
+/// The argument value and its inferred Go type, with that type as Go spells it.
+pub fn infer(json: &Json) -> Result<(TypedValue, String), String> {
+    let shape = shape_of(json, "")?;
     if shape == Shape::Null {
         return Err("cannot infer a Go type for a top-level null; use --types".into());
     }
@@ -65,12 +74,13 @@ pub fn infer(json: &Json) -> Result<TypedValue, String> {
         next: TypeId::FIRST_USER.0,
     };
     let ty = b.type_of(&shape);
-    let value = build(&shape, json, "$")?;
-    Ok(TypedValue {
+    let value = build(&shape, json, "")?;
+    let tv = TypedValue {
         value,
         ty,
         types: b.table,
-    })
+    };
+    Ok((tv, shape.go()))
 }
 
 fn shape_of(j: &Json, path: &str) -> Result<Shape, String> {
@@ -93,7 +103,7 @@ fn shape_of(j: &Json, path: &str) -> Result<Shape, String> {
             let mut out = Vec::with_capacity(fields.len());
             for (name, v) in fields {
                 check_field_name(name, path)?;
-                out.push((name.clone(), shape_of(v, &format!("{path}.{name}"))?));
+                out.push((name.clone(), shape_of(v, &valuepath::field(path, name))?));
             }
             Shape::Struct(out)
         }
@@ -108,8 +118,9 @@ fn check_field_name(name: &str, path: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "{path}: field name {name:?} is not an exported Go identifier (Go's gob sends \
-             only fields whose names start with an upper-case letter)"
+            "{}: field name {name:?} is not an exported Go identifier (Go's gob sends \
+             only fields whose names start with an upper-case letter)",
+            valuepath::at(path)
         ))
     }
 }
@@ -128,7 +139,7 @@ fn unify(a: Shape, b: Shape, path: &str) -> Result<Shape, String> {
                 match xs.iter_mut().find(|(n, _)| *n == name) {
                     Some((_, t)) => {
                         let old = std::mem::replace(t, Shape::Null);
-                        *t = unify(old, s, &format!("{path}.{name}"))?;
+                        *t = unify(old, s, &valuepath::field(path, &name))?;
                     }
                     None => xs.push((name, s)),
                 }
@@ -137,7 +148,8 @@ fn unify(a: Shape, b: Shape, path: &str) -> Result<Shape, String> {
         }
         (x, y) => {
             return Err(format!(
-                "{path}: array elements of different types ({} and {}); use --types",
+                "{}: array elements of different types ({} and {}); use --types",
+                valuepath::at(path),
                 x.go(),
                 y.go()
             ))
@@ -154,7 +166,10 @@ fn build(shape: &Shape, j: &Json, path: &str) -> Result<Value, String> {
         (Shape::Bool, Json::Bool(b)) => Value::Bool(*b),
         (Shape::Int, Json::Number(n)) => Value::Int(n.as_i64().ok_or_else(|| range(path))?),
         (Shape::Uint, Json::Number(n)) => Value::Uint(n.as_u64().ok_or_else(|| {
-            format!("{path}: {n} does not fit uint64 (the array mixes it with larger numbers)")
+            format!(
+                "{}: {n} does not fit uint64 (the array mixes it with larger numbers)",
+                valuepath::at(path)
+            )
         })?),
         (Shape::Float, Json::Number(n)) => Value::Float(n.as_f64().ok_or_else(|| range(path))?),
         (Shape::String, Json::String(s)) => Value::String(s.clone()),
@@ -173,17 +188,25 @@ fn build(shape: &Shape, j: &Json, path: &str) -> Result<Value, String> {
                 }
                 match obj.get(name) {
                     None | Some(Json::Null) => {}
-                    Some(v) => out.push((name.clone(), build(s, v, &format!("{path}.{name}"))?)),
+                    Some(v) => {
+                        out.push((name.clone(), build(s, v, &valuepath::field(path, name))?))
+                    }
                 }
             }
             Value::Struct(out)
         }
-        _ => return Err(format!("{path}: value does not fit {}", shape.go())),
+        _ => {
+            return Err(format!(
+                "{}: value does not fit {}",
+                valuepath::at(path),
+                shape.go()
+            ))
+        }
     })
 }
 
 fn range(path: &str) -> String {
-    format!("{path}: number out of range")
+    format!("{}: number out of range", valuepath::at(path))
 }
 
 fn zero(shape: &Shape) -> Value {
@@ -260,7 +283,9 @@ mod tests {
 
     #[test]
     fn shapes() {
-        let tv = infer(&serde_json::json!({"A": 7, "B": [1, 2.5], "C": null, "D": []})).unwrap();
+        let (tv, go) =
+            infer(&serde_json::json!({"A": 7, "B": [1, 2.5], "C": null, "D": []})).unwrap();
+        assert_eq!(go, "struct { A int; B []float64 }");
         assert_eq!(
             tv.value,
             Value::Struct(vec![
@@ -270,6 +295,10 @@ mod tests {
                     Value::Slice(vec![Value::Float(1.0), Value::Float(2.5)])
                 ),
             ])
+        );
+        assert_eq!(
+            infer(&serde_json::json!([{"A": [1]}, {"A": ["x"]}])).unwrap_err(),
+            "at `[1].A`: array elements of different types (int and string); use --types"
         );
         assert!(infer(&serde_json::json!([1, "a"])).is_err());
         assert!(infer(&serde_json::json!({"a": 1})).is_err());

@@ -10,12 +10,15 @@ mod dump;
 mod encode;
 mod exit;
 mod from_json;
+mod genrust;
 mod godecl;
 mod gojson;
 mod infer;
+mod jsonarg;
 mod marshal;
 mod output;
 mod typed;
+mod valuepath;
 
 use clap::{Parser, Subcommand};
 use std::time::Duration;
@@ -46,9 +49,10 @@ enum Cmd {
     },
     /// Write a gob stream of a Go type from JSON values, one per line.
     Encode {
-        /// Go source declaring the type (type declarations only).
+        /// Go source declaring the type (only the types it needs are resolved; not needed
+        /// for builtin types such as int, []string or map[string]int).
         #[arg(long, value_name = "FILE.go")]
-        types: String,
+        types: Option<String>,
         /// The Go type of every value (a declared name or a type expression).
         #[arg(long = "type", value_name = "NAME")]
         type_name: String,
@@ -79,13 +83,17 @@ enum Cmd {
         /// The TLS server name to verify (default: the host part of ADDR).
         #[arg(long, value_name = "NAME")]
         server_name: Option<String>,
-        /// Give up after this long (Go syntax: 500ms, 2s, 1m).
-        #[arg(long, value_name = "DURATION", value_parser = call::parse_duration)]
-        timeout: Option<Duration>,
-        /// Go source declaring the argument type (else it is inferred from the JSON).
-        #[arg(long, value_name = "FILE.go", requires = "arg_type")]
+        /// Give up connecting, or waiting for the reply, after this long (Go syntax: 500ms,
+        /// 2s, 1m; 0: never; raise it for long polls).
+        #[arg(long, value_name = "DURATION", value_parser = call::parse_duration,
+              default_value = call::DEFAULT_TIMEOUT)]
+        timeout: Duration,
+        /// Go source declaring the argument type (else it is inferred from the JSON). Only
+        /// the types the argument needs are resolved.
+        #[arg(long, value_name = "FILE.go")]
         types: Option<String>,
-        /// The argument's Go type, declared in --types.
+        /// The argument's Go type, declared in --types (with --http, default: the type the
+        /// server's /debug/rpc page names for the method).
         #[arg(long, value_name = "NAME", requires = "types")]
         arg_type: Option<String>,
         /// host:port, or a socket path with --unix.
@@ -94,9 +102,32 @@ enum Cmd {
         /// Service.Method
         #[arg(value_name = "Service.Method")]
         method: String,
-        /// The argument as JSON (default: stdin).
+        /// The argument as JSON (`-` or absent: stdin, unless stdin is a terminal).
         #[arg(value_name = "ARGS_JSON|-", allow_hyphen_values = true)]
         args: Option<String>,
+    },
+    /// Print Rust types for Go type declarations (serde + gobrpc, Go's names kept).
+    #[command(after_help = "Every Go type becomes a Rust item with Go's names: \
+        #[gob(name = \"main.T\")] and #[serde(rename = \"GoName\")] on snake_case fields. \
+        Pointers are Option (boxed where a type contains itself), a map field is \
+        Option<HashMap> (None is Go's nil map), time.Time, big.Int, complex and []byte are \
+        gobrpc::types' GoTime, BigInt, Complex and Bytes, named non-struct types are newtypes, \
+        types with GobEncode or MarshalBinary methods are go_marshaler! payloads. Interfaces \
+        are #[gob(interface)] enums: Nil, Go's pre-registered builtins, and the types the files \
+        register with gob.Register / gob.RegisterName (with no such call, only the builtins; \
+        the header says so). Unexported, channel and function fields are left out.")]
+    GenRust {
+        /// Go source files of one package (repeat for several: declarations in one,
+        /// gob.Register calls in another).
+        #[arg(long = "types", value_name = "FILE.go", required = true)]
+        types: Vec<String>,
+        /// Only this declared type and the types it needs (repeatable; default: all
+        /// declarations, leaving out and noting those that cannot be generated).
+        #[arg(long = "type", value_name = "NAME")]
+        type_names: Vec<String>,
+        /// Write the code here instead of stdout.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<String>,
     },
     /// List the services and methods of a Go server from its HTTP debug page.
     Describe {
@@ -123,7 +154,12 @@ fn run(cli: Cli) -> exit::Result<()> {
             type_name,
             output,
             json,
-        } => encode::run(&types, &type_name, json.as_deref(), output.as_deref()),
+        } => encode::run(
+            types.as_deref(),
+            &type_name,
+            json.as_deref(),
+            output.as_deref(),
+        ),
         Cmd::Call {
             http,
             unix,
@@ -142,13 +178,18 @@ fn run(cli: Cli) -> exit::Result<()> {
                 http,
                 tls_ca,
                 server_name,
-                timeout,
+                timeout: (!timeout.is_zero()).then_some(timeout),
             },
             method,
             args,
             types,
             arg_type,
         }),
+        Cmd::GenRust {
+            types,
+            type_names,
+            output,
+        } => genrust::run(&types, &type_names, output.as_deref()),
         Cmd::Describe {
             addr,
             path,

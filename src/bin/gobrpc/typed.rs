@@ -23,6 +23,21 @@ impl Schema {
         Ok(Schema { enc })
     }
 
+    /// A builtin type or a type expression of builtins (`int`, `[]string`,
+    /// `map[string]time.Time`): no declarations needed.
+    pub fn builtin(name: &str) -> Result<Schema> {
+        let decls = Decls::parse("package main").map_err(|e| Failure::input(e.to_string()))?;
+        let enc = JsonEncoder::new(decls, name).map_err(|e| {
+            let hint = if e.message.starts_with("undefined: ") {
+                " (declare it in a Go file and pass --types FILE.go)"
+            } else {
+                ""
+            };
+            Failure::input(format!("type {name}: {e}{hint}"))
+        })?;
+        Ok(Schema { enc })
+    }
+
     /// The gob value of `json`; `place` names it in errors (`line 3`, `argument`). Values
     /// of one schema belong to one gob stream, in order.
     pub fn value(&mut self, json: &serde_json::Value, place: &str) -> Result<TypedValue> {

@@ -2,6 +2,7 @@
 //! aliases), integer `const`s; `func` and `var` declarations are skipped.
 
 use super::lexer::{int_literal, tokenize, Pos, Tok, Token};
+use super::scan::{self, Method, Registration};
 use super::DeclError;
 use std::collections::HashMap;
 
@@ -98,12 +99,20 @@ pub struct File {
     pub types: Vec<TypeDecl>,
     /// Constants declared with a single integer literal.
     pub consts: HashMap<String, u64>,
+    /// `gob.Register` / `gob.RegisterName` calls anywhere in the file.
+    pub registrations: Vec<Registration>,
+    /// Methods declared in the file.
+    pub methods: Vec<Method>,
 }
 
 /// Parses a Go source file's declarations.
 pub fn parse_file(src: &str) -> Result<File, DeclError> {
-    let mut p = Parser::new(tokenize(src)?);
-    let mut file = File::default();
+    let toks = tokenize(src)?;
+    let mut file = File {
+        registrations: scan::registrations(&toks),
+        ..File::default()
+    };
+    let mut p = Parser::new(toks);
     p.skip_semis();
     if p.peek().is_ident("package") {
         p.bump();
@@ -131,7 +140,14 @@ pub fn parse_file(src: &str) -> Result<File, DeclError> {
                 p.bump();
                 p.group(|p| p.const_spec(&mut file.consts))?;
             }
-            Tok::Ident(k) if k == "func" || k == "var" => {
+            Tok::Ident(k) if k == "func" => {
+                p.bump();
+                if let Some(m) = p.method_head() {
+                    file.methods.push(m);
+                }
+                p.skip_statement();
+            }
+            Tok::Ident(k) if k == "var" => {
                 p.bump();
                 p.skip_statement();
             }
@@ -157,7 +173,7 @@ pub fn parse_type_expr(src: &str) -> Result<TypeExpr, DeclError> {
     Ok(t)
 }
 
-struct Parser {
+pub(super) struct Parser {
     toks: Vec<Token>,
     at: usize,
     /// How deeply the type being parsed nests.
@@ -165,7 +181,7 @@ struct Parser {
 }
 
 impl Parser {
-    fn new(toks: Vec<Token>) -> Self {
+    pub(super) fn new(toks: Vec<Token>) -> Self {
         Parser {
             toks,
             at: 0,
@@ -173,7 +189,7 @@ impl Parser {
         }
     }
 
-    fn peek(&self) -> &Tok {
+    pub(super) fn peek(&self) -> &Tok {
         &self.toks[self.at].tok
     }
 
@@ -186,7 +202,7 @@ impl Parser {
         self.toks[self.at].pos
     }
 
-    fn bump(&mut self) -> Token {
+    pub(super) fn bump(&mut self) -> Token {
         let t = self.toks[self.at].clone();
         if self.at + 1 < self.toks.len() {
             self.at += 1;
@@ -201,7 +217,7 @@ impl Parser {
         )
     }
 
-    fn expect(&mut self, p: &str, what: &str) -> Result<(), DeclError> {
+    pub(super) fn expect(&mut self, p: &str, what: &str) -> Result<(), DeclError> {
         if self.peek().is(p) {
             self.bump();
             Ok(())
@@ -328,6 +344,30 @@ impl Parser {
         }
     }
 
+    /// After `func`: the receiver and name of a method (`(r *T) Name`); `None` for a
+    /// function. Leaves the parser at the parameters.
+    fn method_head(&mut self) -> Option<Method> {
+        if !self.peek().is("(") {
+            return None;
+        }
+        self.bump();
+        let inner = self.balanced_until(")").ok()?;
+        let pointer = inner.iter().any(|t| t.is("*"));
+        let receiver = inner.iter().rev().find_map(|t| match t {
+            Tok::Ident(s) => Some(s.clone()),
+            _ => None,
+        })?;
+        let Tok::Ident(name) = self.peek().clone() else {
+            return None;
+        };
+        self.bump();
+        Some(Method {
+            receiver,
+            pointer,
+            name,
+        })
+    }
+
     fn type_spec(&mut self) -> Result<TypeDecl, DeclError> {
         let (name, pos) = self.ident("type name")?;
         if self.peek().is("[")
@@ -353,7 +393,7 @@ impl Parser {
     }
 
     /// A type.
-    fn ty(&mut self) -> Result<TypeExpr, DeclError> {
+    pub(super) fn ty(&mut self) -> Result<TypeExpr, DeclError> {
         if self.depth >= super::MAX_NEST {
             return Err(DeclError::at(self.pos(), "type nested too deeply"));
         }

@@ -6,8 +6,12 @@ fn decls(src: &str) -> Decls {
     Decls::parse(src).unwrap_or_else(|e| panic!("{e}\n{src}"))
 }
 
+/// The error of parsing `src` and resolving every declaration in it.
 fn err(src: &str) -> String {
-    Decls::parse(src).unwrap_err().to_string()
+    match Decls::parse(src) {
+        Ok(mut d) => d.resolve_all().unwrap_err().to_string(),
+        Err(e) => e.to_string(),
+    }
 }
 
 fn kind(src: &str, name: &str) -> Kind {
