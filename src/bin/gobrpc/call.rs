@@ -137,48 +137,18 @@ fn inferred_hint(f: Failure, inferred: Option<&str>) -> Failure {
 }
 
 async fn call(t: &Target, method: &str, arg: &TypedValue) -> Result<TypedValue> {
-    let client = match t.timeout {
-        Some(d) => tokio::time::timeout(d, connect(t)).await.map_err(|_| {
-            let mut msg = format!("connecting to {}: timed out after {d:?}", t.addr);
-            if t.http.is_some() {
-                msg.push_str(
-                    " with no answer to HTTP CONNECT: this looks like a plain net/rpc port \
-                     (drop --http)",
-                );
-            }
-            Failure::connection(msg)
-        })??,
-        None => connect(t).await?,
-    };
-    match client.call_value(method, arg).await {
-        Ok(v) => Ok(v),
-        Err(e) => {
-            let mut f = call_error(e, method, t.timeout);
-            let plain_tcp = t.http.is_none() && !t.unix && t.tls_ca.is_none();
-            if f.code == crate::exit::CONNECTION && plain_tcp && answers_http(&t.addr).await {
-                f.message
-                    .push_str(": this looks like an HTTP server (use --http)");
-            }
-            Err(f)
-        }
-    }
+    let client = connect(t).await?;
+    client
+        .call_value(method, arg)
+        .await
+        .map_err(|e| call_error(e, method, t.timeout))
 }
 
-/// True if `addr` answers an HTTP request with an HTTP response within a short wait (a
-/// net/rpc port reads the request as a gob message and says nothing).
-async fn answers_http(addr: &str) -> bool {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let probe = async {
-        let mut s = tokio::net::TcpStream::connect(addr).await.ok()?;
-        s.write_all(b"HEAD / HTTP/1.0\r\n\r\n").await.ok()?;
-        let mut head = [0u8; 5];
-        s.read_exact(&mut head).await.ok()?;
-        Some(&head == b"HTTP/")
-    };
-    matches!(
-        tokio::time::timeout(Duration::from_secs(2), probe).await,
-        Ok(Some(true))
-    )
+/// The library's words for a transport mistake, in the CLI's (a flag, not a method).
+fn cli_words(message: String) -> String {
+    message
+        .replace(": use `dial_http`", " (use --http)")
+        .replace(": use `dial`", " (drop --http)")
 }
 
 fn call_error(e: RpcError, method: &str, timeout: Option<Duration>) -> Failure {
@@ -198,10 +168,16 @@ fn call_error(e: RpcError, method: &str, timeout: Option<Duration>) -> Failure {
 async fn connect(t: &Target) -> Result<Client> {
     let mut b = Client::builder();
     if let Some(d) = t.timeout {
-        b = b.timeout(d);
+        b = b.timeout(d).connect_timeout(d).handshake_timeout(d);
     }
     let addr = t.addr.as_str();
-    let fail = |e: RpcError| Failure::connection(format!("connecting to {addr}: {e}"));
+    // The library names the address of a failed connect; other dial failures get it here.
+    let fail = |e: RpcError| {
+        Failure::connection(cli_words(match e {
+            RpcError::Connect { .. } => e.to_string(),
+            e => format!("connecting to {addr}: {e}"),
+        }))
+    };
     if t.unix {
         if t.http.is_some() || t.tls_ca.is_some() {
             return Err(Failure::input(
