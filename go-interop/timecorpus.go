@@ -69,6 +69,11 @@ func cmdTimeCorpus(args []string) error {
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
 	}
+	// First: gob type ids are per process, and KVEntry's bytes should be what a fresh
+	// process writes.
+	if err := writeKVEntry(*out); err != nil {
+		return err
+	}
 	var entries []timeEntry
 	for _, name := range sortedCaseNames() {
 		c := caseIndex[name]
@@ -94,10 +99,7 @@ func cmdTimeCorpus(args []string) error {
 		}
 		entries = append(entries, e)
 	}
-	if err := writeJSON(filepath.Join(*out, "corpus.json"), entries); err != nil {
-		return err
-	}
-	return writeKVEntry(*out)
+	return writeJSON(filepath.Join(*out, "corpus.json"), entries)
 }
 
 // collectTimes appends every time.Time reachable from v.

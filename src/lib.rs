@@ -112,7 +112,8 @@ pub use ser::{to_vec, Encoder, EncoderState};
 pub use value::{TypedValue, Value};
 
 #[cfg(feature = "derive")]
-pub use gobrpc_derive::GobType;
+#[doc(inline)]
+pub use gobrpc_derive::{go_names, GobType};
 
 #[doc(hidden)]
 pub use serde as __serde;

@@ -86,6 +86,18 @@ impl Names {
 
 pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
     let mut errors = Errors::default();
+    // `#[go_names]` below the derives: they expand first and never see its renames.
+    if let Some(attr) = input.attrs.iter().find(|a| {
+        a.path()
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "go_names")
+    }) {
+        errors.spanned(
+            attr.path().span(),
+            "gobrpc: put #[go_names] above #[derive(...)]: the derives must see the names it adds",
+        );
+    }
     let cont = Container::parse(&input.attrs, &mut errors);
     let cx = Cx {
         krate: cont.krate.clone().unwrap_or_else(|| parse_quote!(::gobrpc)),
