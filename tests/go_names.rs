@@ -6,22 +6,10 @@
 
 mod common;
 
-use gobrpc::types::GoTime;
 use gobrpc::GobType;
 use serde::{Deserialize, Serialize};
 
-#[gobrpc::go_names]
-#[derive(Serialize, Deserialize, GobType, Debug, PartialEq)]
-#[gob(name = "main.KVEntry")]
-struct KvEntry {
-    key: String,
-    ttl: i64,
-    user_id: i64,
-    url: String,
-    http_server: String,
-    created: GoTime,
-    extra: Extra,
-}
+type KvEntry = common::kv::KvEntry<Extra>;
 
 #[derive(Serialize, Deserialize, GobType, Debug, PartialEq)]
 #[gob(interface)]
@@ -40,17 +28,9 @@ struct Label {
     zero: i64,
 }
 
-fn fixture() -> (Vec<u8>, serde_json::Value) {
-    let dir = common::fixtures_dir().join("time");
-    let bytes = std::fs::read(dir.join("kv_entry.gob")).unwrap();
-    let go: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("kv_entry.json")).unwrap()).unwrap();
-    (bytes, go["json"].clone())
-}
-
 #[test]
 fn go_names_decode_every_go_field() {
-    let (bytes, go) = fixture();
+    let (bytes, go) = common::kv::kv_entry();
     let mut st = gobrpc::DecoderState::new();
     // Strict: a single name that does not match would be an error.
     st.set_strict(true);
@@ -72,7 +52,7 @@ fn go_names_decode_every_go_field() {
 
 #[test]
 fn go_names_encode_go_bytes() {
-    let (bytes, _) = fixture();
+    let (bytes, _) = common::kv::kv_entry();
     let e: KvEntry = gobrpc::from_slice(&bytes).unwrap();
     assert_eq!(
         hex::encode(gobrpc::to_vec(&e).unwrap()),

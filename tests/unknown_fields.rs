@@ -12,7 +12,7 @@ use serde::Deserialize;
 use std::sync::{Arc, Mutex};
 
 fn kv_entry() -> Vec<u8> {
-    std::fs::read(common::fixtures_dir().join("time/kv_entry.gob")).expect("kv_entry.gob")
+    common::kv::kv_entry().0
 }
 
 /// `main.Label`, the concrete type in `KVEntry.Extra`.

@@ -477,6 +477,11 @@ impl<'a> Deserializer<'a> for ValueDe<'_, 'a, '_> {
         name: &'static str,
         visitor: V,
     ) -> Result<V::Value> {
+        if name == crate::value::VALUE_MARKER {
+            // A `Value` / `TypedValue`: what the dynamic decoder gives for this position.
+            let tv = crate::value::decode_here(self.c, self.id)?;
+            return crate::value::visit_decoded(visitor, tv);
+        }
         if name == crate::types::SHARED_MARKER {
             let payload = self.payload("bytes")?;
             return match self.c.shared {

@@ -10,13 +10,16 @@
 mod decode;
 mod encode;
 mod infer;
+mod serde_impls;
 
 use crate::error::Result;
 use crate::wire::{TypeId, WireType};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-pub(crate) use decode::decode_top;
+pub(crate) use decode::{decode_here, decode_top};
+pub(crate) use encode::encode_embedded;
+pub(crate) use serde_impls::{take_for_encoding, visit_decoded, VALUE_MARKER};
 
 /// Any gob value.
 #[derive(Debug, Clone, PartialEq)]
