@@ -524,6 +524,17 @@ mod tests {
     }
 
     #[test]
+    fn go_names_below_the_derives() {
+        let e = err(parse_quote!(
+            #[gobrpc::go_names]
+            struct S {
+                user_id: i64,
+            }
+        ));
+        assert!(e.contains("put #[go_names] above #[derive(...)]"), "{e}");
+    }
+
+    #[test]
     fn misplaced_container_attributes() {
         let e = err(parse_quote!(
             #[gob(interface)]
