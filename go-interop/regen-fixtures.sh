@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates fixtures/gob, fixtures/gob-bad and fixtures/gob-lenient from
+# Regenerates fixtures/gob, fixtures/gob-bad, fixtures/gob-lenient and fixtures/time from
 # the Go program in go-interop/. One fresh Go process per case, because Go
 # assigns gob type ids per process.
 set -euo pipefail
@@ -28,4 +28,6 @@ while read -r name dir; do
 done < <("$bin" list -dirs)
 
 "$bin" truncations -dir "$out/gob" -out "$out/gob-bad/truncations.json"
+rm -rf "$out/time"
+"$bin" time-corpus -out "$out/time"
 echo "regen-fixtures: $n cases written to $out/{gob,gob-bad,gob-lenient}" >&2

@@ -11,12 +11,11 @@
 //! use gobrpc::GobType;
 //! use serde::{Deserialize, Serialize};
 //!
+//! #[gobrpc::go_names] // x → X, y → Y: Go's field names (above the derives)
 //! #[derive(Serialize, Deserialize, GobType, Debug, PartialEq)]
 //! #[gob(name = "main.Point")]
 //! struct Point {
-//!     #[serde(rename = "X")]
 //!     x: i64,
-//!     #[serde(rename = "Y")]
 //!     y: i64,
 //! }
 //!
@@ -27,14 +26,59 @@
 //! # Ok::<(), gobrpc::Error>(())
 //! ```
 //!
+//! The derive's attributes (`#[gob(name = ...)]`, `#[gob(interface)]`, the serde attributes
+//! it honours) are documented on [`GobType`](macro@GobType), the Go naming rule on
+//! [`go_names`](macro@go_names).
+//!
+//! # Field names
+//!
+//! Gob matches struct fields by exact name, and a field that matches nothing is dropped
+//! without an error, by Go and (by default) here. Go's names follow Go's initialisms:
+//! `TTL`, `UserID`, `URL`, `HTTPServer`. serde's `rename_all = "PascalCase"` writes `Ttl`,
+//! `UserId`, `Url`, `HttpServer`: such fields are lost silently in both directions. Use
+//! [`go_names`](macro@go_names), which knows Go's initialisms, or `#[serde(rename = "...")]`
+//! per field. To catch a mismatch, `#[serde(deny_unknown_fields)]` makes a wire field the
+//! type lacks an error for that type, [`DecoderState::set_strict`] (and
+//! [`Decoder::set_strict`]) for every type; otherwise each skipped field is a `tracing`
+//! debug event.
+//!
+//! ```
+//! use gobrpc::GobType;
+//! use serde::{Deserialize, Serialize};
+//!
+//! // Go: type Entry struct { Key string; TTL int64; UserID int; HTTPServer string }
+//! #[gobrpc::go_names]
+//! #[derive(Serialize, Deserialize, GobType, Debug, PartialEq)]
+//! #[gob(name = "main.Entry")]
+//! struct Entry {
+//!     key: String,
+//!     ttl: i64,
+//!     user_id: i64,
+//!     http_server: String,
+//! }
+//!
+//! #[derive(Deserialize, Debug)]
+//! #[serde(rename_all = "PascalCase", deny_unknown_fields)]
+//! struct Pascal { key: String, ttl: i64 }
+//!
+//! let e = Entry { key: "k".into(), ttl: 30, user_id: 7, http_server: "nginx".into() };
+//! let bytes = gobrpc::to_vec(&e)?;
+//! assert_eq!(gobrpc::from_slice::<Entry>(&bytes)?, e);
+//! let err = gobrpc::from_slice::<Pascal>(&bytes).unwrap_err();
+//! assert!(err.to_string().starts_with("gob: wire field TTL of Entry has no field in the Rust type Pascal"));
+//! # Ok::<(), gobrpc::Error>(())
+//! ```
+//!
 //! - Streams: [`Encoder`] / [`Decoder`] over `std::io` keep per-stream type state exactly like
 //!   Go's `gob.Encoder` / `gob.Decoder`; [`EncoderState`] / [`DecoderState`] are the same
 //!   without I/O, a message at a time over your own buffers (what the async client uses).
 //! - Dynamic values: [`Value`] / [`TypedValue`] decode any stream without a Rust type and
-//!   re-encode it byte for byte.
+//!   re-encode it byte for byte; both are serde types too, for an `interface{}` field of a
+//!   typed struct or a whole reply (`client.call::<_, Value>`).
 //! - Large `[]byte` payloads: [`types::Bytes`] decodes as a view of the buffer the message
 //!   arrived in ([`DecoderState::decode_shared`]; the client does this for large replies).
-//! - Marshalers: [`types::GoTime`] (`time.Time`), [`types::BigInt`] (`big.Int`), and
+//! - Marshalers: [`types::GoTime`] (`time.Time`, with Go's JSON and `String()` texts),
+//!   [`types::BigInt`] (`big.Int`), and
 //!   [`go_marshaler!`] for any other `GobEncoder` / `BinaryMarshaler` payload.
 //! - Hostile input: every length, count, depth and type id is checked against [`Limits`]
 //!   with safe defaults; decoding never panics and never allocates more than the input
@@ -54,9 +98,10 @@
 //! | `[]T`, `[N]T` | `Vec<T>`, `[T; N]` (`[N]byte` is an array, as in Go) |
 //! | `map[K]V` | `HashMap<K, V>`, `BTreeMap<K, V>` |
 //! | `*T` | `Option<T>` (`None` = nil; `*Node` is `Option<Box<Node>>`) |
-//! | struct | `#[derive(Serialize, Deserialize, GobType)]` struct; serde names are Go names |
+//! | struct | `#[gobrpc::go_names]` above `#[derive(Serialize, Deserialize, GobType)]` on a struct: its fields get Go's names (`ttl` → `TTL`, `user_id` → `UserID`); serde names are Go names, so `#[serde(rename = "...")]` works too, `rename_all = "PascalCase"` does not (see [Field names](#field-names)) |
+//! | `struct{}` | `()` (both ways: net/rpc's empty body), or a unit struct `struct S;` |
 //! | `type T U` (named non-struct) | newtype struct `struct T(U)` |
-//! | `interface{}` | a `#[gob(interface)]` enum whose newtype variants are renamed to the Go names the types were registered under (`"main.Point"`, `"int"`); a unit variant first means nil; or [`Value`] |
+//! | `interface{}` | a `#[gob(interface)]` enum whose newtype variants are renamed to the Go names the types were registered under (`"main.Point"`, `"int"`); a unit variant first means nil; or [`Value`] (any value Go sends, kept as Go's value: [`Value::Interface`]), or [`TypedValue`] (also Go's type definitions: re-encodes Go's bytes exactly) |
 //! | `time.Time`, `big.Int` | [`types::GoTime`], [`types::BigInt`] |
 //!
 //! # Design decisions and compatibility
@@ -71,7 +116,8 @@
 //! - **Absent fields are zero values.** Go omits zero-valued fields; a Rust field absent from
 //!   the wire gets Go's zero value (0, "", empty collection, `None`) without
 //!   `#[serde(default)]` — serde defaults do not apply. Wire fields the Rust type lacks are
-//!   skipped. Decoding into a struct none of whose fields match is Go's "no fields matched"
+//!   skipped, as Go skips them (an error with `#[serde(deny_unknown_fields)]` or in strict
+//!   mode). Decoding into a struct none of whose fields match is Go's "no fields matched"
 //!   error.
 //! - **Zero values are omitted when encoding struct fields**, per kind as Go does (including
 //!   `-0.0` and the zero `time.Time`); a Rust `HashMap` is never Go's nil map, so an empty one
@@ -112,7 +158,8 @@ pub use ser::{to_vec, Encoder, EncoderState};
 pub use value::{TypedValue, Value};
 
 #[cfg(feature = "derive")]
-pub use gobrpc_derive::GobType;
+#[doc(inline)]
+pub use gobrpc_derive::{go_names, GobType};
 
 #[doc(hidden)]
 pub use serde as __serde;

@@ -34,7 +34,7 @@ impl Errors {
 
 /// Consumes the value of a nested meta item we do not care about: `= tokens` up to the next
 /// comma, or a parenthesized list, or nothing.
-fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
+pub fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
     if meta.input.peek(Token![=]) {
         let v = meta.value()?;
         while !v.is_empty() && !v.peek(Token![,]) {

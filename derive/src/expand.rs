@@ -86,6 +86,18 @@ impl Names {
 
 pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
     let mut errors = Errors::default();
+    // `#[go_names]` below the derives: they expand first and never see its renames.
+    if let Some(attr) = input.attrs.iter().find(|a| {
+        a.path()
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "go_names")
+    }) {
+        errors.spanned(
+            attr.path().span(),
+            "gobrpc: put #[go_names] above #[derive(...)]: the derives must see the names it adds",
+        );
+    }
     let cont = Container::parse(&input.attrs, &mut errors);
     let cx = Cx {
         krate: cont.krate.clone().unwrap_or_else(|| parse_quote!(::gobrpc)),
@@ -509,6 +521,17 @@ mod tests {
             enum E { #[gob(skip)] A(i64) }
         });
         assert!(e.contains("unknown variant attribute `skip`"), "{e}");
+    }
+
+    #[test]
+    fn go_names_below_the_derives() {
+        let e = err(parse_quote!(
+            #[gobrpc::go_names]
+            struct S {
+                user_id: i64,
+            }
+        ));
+        assert!(e.contains("put #[go_names] above #[derive(...)]"), "{e}");
     }
 
     #[test]

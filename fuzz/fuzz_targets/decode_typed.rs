@@ -62,9 +62,27 @@ struct Kitchen {
     f: f32,
 }
 
+/// Dynamic values inside a typed struct, a type that denies unknown fields.
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Embedded {
+    #[serde(rename = "I")]
+    i: gobrpc::Value,
+    #[serde(rename = "T")]
+    t: Option<gobrpc::TypedValue>,
+    #[serde(rename = "V")]
+    v: Vec<gobrpc::Value>,
+}
+
 fn each<T: serde::de::DeserializeOwned>(data: &[u8]) {
+    each_in::<T>(data, false);
+}
+
+fn each_in<T: serde::de::DeserializeOwned>(data: &[u8], strict: bool) {
     let limits = Limits::default().max_message(1 << 20).max_depth(200);
     let mut st = DecoderState::with_limits(limits);
+    st.set_strict(strict);
     let mut rest = data;
     while let Ok(Some((_v, used))) = st.decode::<T>(rest) {
         rest = &rest[used..];
@@ -81,4 +99,7 @@ fuzz_target!(|data: &[u8]| {
     each::<Kitchen>(data);
     each::<Vec<HashMap<i32, Vec<String>>>>(data);
     each::<(f64, f64)>(data);
+    each::<Embedded>(data);
+    each::<gobrpc::Value>(data);
+    each_in::<Kitchen>(data, true);
 });

@@ -3,11 +3,12 @@
 //! enums.
 
 use super::cursor::{err_range, Cursor};
-use super::value::{StructPlan, ValueDe, NO_FIELD};
+use super::value::{StructPlan, ValueDe, NO_FIELD, UNKNOWN_DENIED, UNKNOWN_IGNORED};
 use super::zero::ZeroDe;
 use crate::error::{Error, Result};
 use crate::wire::{TypeId, WireType};
 use serde::de::{self, DeserializeSeed, Deserializer, Visitor};
+use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 
 /// Which Rust fields have been filled from the wire.
@@ -58,6 +59,66 @@ pub(super) struct StructAccess<'c, 'a, 'd> {
     pub(super) pending: Pending,
 }
 
+impl<'a> StructAccess<'_, 'a, '_> {
+    /// The current wire field has no Rust field. In strict mode that is an error; otherwise
+    /// the Rust type's own field visitor is asked once per plan (`seed`, given the wire
+    /// name): `#[serde(deny_unknown_fields)]` makes it fail, which is this decoder's error
+    /// too; otherwise its answer is the key under which serde ignores the value, and later
+    /// unknown fields of this plan are skipped without asking.
+    #[cold]
+    #[inline(never)]
+    fn unknown_field<K: DeserializeSeed<'a>>(&mut self, seed: K) -> Result<K::Value> {
+        let WireType::Struct { fields: wire, .. } = &*self.plan.wt else {
+            unreachable!("StructAccess is only built for structs")
+        };
+        let name = &wire[self.field as usize].name;
+        let denied = || {
+            Error::type_mismatch(format!(
+                "gob: wire field {name} of {} has no field in the Rust type {}",
+                self.plan.wt.describe(),
+                self.plan.rust
+            ))
+        };
+        if self.c.st.is_strict() || self.plan.unknown.load(Relaxed) == UNKNOWN_DENIED {
+            return Err(self.c.locate(denied()));
+        }
+        match seed.deserialize(de::value::StrDeserializer::<Error>::new(name)) {
+            Ok(key) => {
+                self.plan.unknown.store(UNKNOWN_IGNORED, Relaxed);
+                trace_skipped(&self.plan, name);
+                Ok(key)
+            }
+            Err(_) => {
+                self.plan.unknown.store(UNKNOWN_DENIED, Relaxed);
+                Err(self.c.locate(denied()))
+            }
+        }
+    }
+}
+
+/// The debug event for a wire field skipped because the Rust type lacks it. When tracing
+/// is off or filtered above debug this costs one inlined level check (an atomic load).
+#[inline(always)]
+fn trace_skipped(plan: &StructPlan, field: &str) {
+    if tracing::level_enabled!(tracing::Level::DEBUG) {
+        trace_skipped_event(plan, field);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn trace_skipped_event(plan: &StructPlan, field: &str) {
+    if tracing::enabled!(target: "gobrpc", tracing::Level::DEBUG) {
+        tracing::debug!(
+            target: "gobrpc",
+            field,
+            wire_type = %plan.wt.describe(),
+            rust_type = plan.rust,
+            "gob: skipped a wire field the Rust type lacks"
+        );
+    }
+}
+
 impl<'a> de::MapAccess<'a> for StructAccess<'_, 'a, '_> {
     type Error = Error;
 
@@ -82,6 +143,13 @@ impl<'a> de::MapAccess<'a> for StructAccess<'_, 'a, '_> {
             let local = self.plan.map[self.field as usize];
             if local == NO_FIELD {
                 let id = wf.id;
+                if self.c.st.is_strict() || self.plan.unknown.load(Relaxed) != UNKNOWN_IGNORED {
+                    // Strict mode, or the type's answer is not known to be "ignore" yet.
+                    let key = self.unknown_field(seed)?;
+                    self.pending = Pending::Wire(id, "unknown field");
+                    return Ok(Some(key));
+                }
+                trace_skipped(&self.plan, &wf.name);
                 self.c.skip(id)?;
                 continue;
             }

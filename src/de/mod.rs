@@ -126,8 +126,32 @@ impl DecoderState {
     }
 
     /// Sets strict mode: in it, a struct field on the wire that the Rust type lacks is an
-    /// error naming the field, for every type (as `#[serde(deny_unknown_fields)]` makes it
-    /// for one type). Off by default: such fields are skipped, as Go skips them.
+    /// error ([`Category::Type`]) naming the field, for every type (as
+    /// `#[serde(deny_unknown_fields)]` makes it for one type). Off by default: such fields
+    /// are skipped, as Go skips them, each with a `tracing` debug event (target `gobrpc`,
+    /// fields `field`, `wire_type`, `rust_type`), so a name that does not match is visible
+    /// in a debug log.
+    ///
+    /// ```
+    /// use gobrpc::{Category, DecoderState, GobType};
+    /// use serde::{Deserialize, Serialize};
+    ///
+    /// #[derive(Serialize, GobType)]
+    /// #[gob(name = "main.Entry")]
+    /// struct Sent { #[serde(rename = "Key")] key: String, #[serde(rename = "TTL")] ttl: i64 }
+    ///
+    /// #[derive(Deserialize, Debug)]
+    /// #[serde(rename_all = "PascalCase")] // Ttl: does not match Go's TTL
+    /// struct Entry { key: String, ttl: i64 }
+    ///
+    /// let bytes = gobrpc::to_vec(&Sent { key: "k".into(), ttl: 30 })?;
+    /// let mut dec = DecoderState::new();
+    /// dec.set_strict(true);
+    /// let err = dec.decode::<Entry>(&bytes).unwrap_err();
+    /// assert_eq!(err.category(), Category::Type);
+    /// assert!(err.to_string().starts_with("gob: wire field TTL of Entry has no field in the Rust type Entry"));
+    /// # Ok::<(), gobrpc::Error>(())
+    /// ```
     pub fn set_strict(&mut self, strict: bool) {
         self.strict = strict;
     }
@@ -319,6 +343,12 @@ impl<R: Read> Decoder<R> {
     /// Reads and discards the next value (Go's `Decode(nil)`).
     pub fn skip(&mut self) -> Result<()> {
         self.drive(|st, buf| Ok(st.skip(buf)?.map(|n| ((), n))))
+    }
+
+    /// Sets strict mode (see [`DecoderState::set_strict`]): a wire struct field the Rust
+    /// type lacks is an error instead of being skipped.
+    pub fn set_strict(&mut self, strict: bool) {
+        self.state.set_strict(strict);
     }
 
     /// The stream's type state.

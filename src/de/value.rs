@@ -3,7 +3,8 @@
 //! Gob is self-describing, so every request is answered from the peer's type: the Rust type
 //! only chooses among compatible wire types (Go's `compatibleType` rules) and gets Go's
 //! overflow check on integers. Struct fields are matched by name; wire fields the Rust type
-//! lacks are skipped; Rust fields absent from the wire get Go's zero value.
+//! lacks are skipped (an error in strict mode or for `#[serde(deny_unknown_fields)]`); Rust
+//! fields absent from the wire get Go's zero value.
 
 use super::access::{
     DynStructAccess, InterfaceAccess, MapAccess, Pending, Seen, SeqAccess, StructAccess,
@@ -12,6 +13,7 @@ use super::cursor::{Cursor, Resolved};
 use crate::error::{Error, Result};
 use crate::wire::{Builtin, MarshalerKind, TypeId, WireType};
 use serde::de::{self, Deserializer, IntoDeserializer, Visitor};
+use std::sync::atomic::AtomicU8;
 use std::sync::Arc;
 
 /// Decodes a top-level value of type `id` into `T`.
@@ -148,7 +150,7 @@ impl<'c, 'a, 'd> ValueDe<'c, 'a, 'd> {
     fn new_plan(
         &mut self,
         wt: Arc<WireType>,
-        rust_name: &str,
+        rust_name: &'static str,
         fields: &'static [&'static str],
     ) -> Result<Arc<StructPlan>> {
         let WireType::Struct { fields: wire, .. } = &*wt else {
@@ -168,7 +170,12 @@ impl<'c, 'a, 'd> ValueDe<'c, 'a, 'd> {
                 "gob: type mismatch: no fields matched compiling decoder for {rust_name}"
             ))));
         }
-        let plan = Arc::new(StructPlan { wt, map });
+        let plan = Arc::new(StructPlan {
+            wt,
+            map,
+            rust: rust_name,
+            unknown: AtomicU8::new(UNKNOWN_UNPROBED),
+        });
         let key = fields.as_ptr() as usize;
         self.c.st.types.insert_plan(self.id.0, key, plan.clone());
         Ok(plan)
@@ -244,7 +251,19 @@ impl<'c, 'a, 'd> ValueDe<'c, 'a, 'd> {
 pub(crate) struct StructPlan {
     pub(super) wt: Arc<WireType>,
     pub(super) map: Box<[u16]>,
+    /// The Rust type's name, as serde gives it (for messages and trace events).
+    pub(super) rust: &'static str,
+    /// Whether the Rust type accepts wire fields it lacks (`#[serde(deny_unknown_fields)]`
+    /// says no): learnt from the first such field, asked of the type's own field visitor.
+    pub(super) unknown: AtomicU8,
 }
+
+/// [`StructPlan::unknown`]: not asked yet.
+pub(super) const UNKNOWN_UNPROBED: u8 = 0;
+/// [`StructPlan::unknown`]: the Rust type ignores unknown fields.
+pub(super) const UNKNOWN_IGNORED: u8 = 1;
+/// [`StructPlan::unknown`]: the Rust type denies unknown fields.
+pub(super) const UNKNOWN_DENIED: u8 = 2;
 
 pub(super) const NO_FIELD: u16 = u16::MAX;
 
@@ -458,6 +477,11 @@ impl<'a> Deserializer<'a> for ValueDe<'_, 'a, '_> {
         name: &'static str,
         visitor: V,
     ) -> Result<V::Value> {
+        if name == crate::value::VALUE_MARKER {
+            // A `Value` / `TypedValue`: what the dynamic decoder gives for this position.
+            let tv = crate::value::decode_here(self.c, self.id)?;
+            return crate::value::visit_decoded(visitor, tv);
+        }
         if name == crate::types::SHARED_MARKER {
             let payload = self.payload("bytes")?;
             return match self.c.shared {

@@ -64,6 +64,20 @@ impl<'a, 'e> ValueSer<'a, 'e> {
         }
     }
 
+    /// A `Value` / `TypedValue` (Go's `interface{}`), handed over by its `Serialize`.
+    fn embedded_value(self) -> Result<bool> {
+        let tv = crate::value::take_for_encoding()
+            .ok_or_else(|| Error::encode("gob: a Value newtype without its value"))?;
+        if !matches!(self.base_kind()?, K::Interface) {
+            return Err(self.mismatch("Value (Go interface{})"));
+        }
+        if tv.value == crate::Value::Interface(None) {
+            return ser::Serializer::serialize_none(self);
+        }
+        crate::value::encode_embedded(self.s, &tv)?;
+        Ok(false)
+    }
+
     fn mismatch(&self, rust: &str) -> Error {
         let t = self.s.st.types.get(self.s.st.types.base(self.ty));
         Error::encode(format!(
@@ -302,9 +316,12 @@ impl<'a, 'e> ser::Serializer for ValueSer<'a, 'e> {
 
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
-        _name: &'static str,
+        name: &'static str,
         value: &T,
     ) -> Result<bool> {
+        if name == crate::value::VALUE_MARKER {
+            return self.embedded_value();
+        }
         value.serialize(self)
     }
 

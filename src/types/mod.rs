@@ -12,6 +12,7 @@
 mod big;
 mod bytes;
 mod time;
+mod time_text;
 
 pub use self::big::BigInt;
 pub use self::bytes::Bytes;

@@ -3,7 +3,6 @@
 use crate::schema::{GoKind, GobType, TypeBuilder, TypeRef};
 use crate::wire::MarshalerKind;
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
-use std::fmt;
 
 /// Seconds from 0001-01-01 (Go's internal epoch) to 1970-01-01.
 const UNIX_TO_INTERNAL: i64 = 62_135_596_800;
@@ -17,19 +16,27 @@ const ZERO_PAYLOAD: &[u8] = &[1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff]
 /// name and Go's monotonic clock reading are not sent). Go decodes an offset of UTC as
 /// `time.UTC` and any other offset as a nameless fixed zone.
 ///
+/// Its text is Go's: [`Display`](std::fmt::Display) writes what Go's `encoding/json` writes
+/// for the time (RFC 3339 with nanoseconds), and [`to_go_string`](Self::to_go_string) what
+/// Go's `Time.String()` prints for the time as Go decodes it from gob.
+///
 /// ```
 /// use gobrpc::types::GoTime;
-/// let t = GoTime::from_unix(1_257_890_400, 0).with_offset(3600)?;
-/// assert_eq!(t.to_string(), "2009-11-10T23:00:00+01:00");
+/// let t = GoTime::from_unix(1_257_890_400, 500_000_000).with_offset(3600)?;
+/// assert_eq!(t.to_string(), "2009-11-10T23:00:00.5+01:00");
+/// assert_eq!(t.to_go_string(), "2009-11-10 23:00:00.5 +0100 +0100");
+/// assert_eq!(format!("{t:?}"), "GoTime(2009-11-10T23:00:00.5+01:00, offset 3600s)");
+/// // A zero offset is `Z`, flagged UTC or not, as in Go.
+/// assert_eq!(t.with_offset(0)?.to_string(), "2009-11-10T22:00:00.5Z");
 /// # Ok::<(), gobrpc::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct GoTime {
     /// Seconds since 0001-01-01 00:00:00 UTC.
-    secs: i64,
-    nanos: u32,
+    pub(super) secs: i64,
+    pub(super) nanos: u32,
     /// `None` for UTC, else seconds east of UTC.
-    offset: Option<i32>,
+    pub(super) offset: Option<i32>,
 }
 
 impl Default for GoTime {
@@ -77,9 +84,16 @@ impl GoTime {
         self
     }
 
-    /// Seconds since the Unix epoch.
+    /// The current time, in UTC. (Go's `time.Now()` is in the host's zone, which gob would
+    /// send as its offset; Rust's standard library does not know the host's zone.)
+    pub fn now() -> Self {
+        GoTime::try_from(std::time::SystemTime::now())
+            .expect("the system clock is within Go's time range")
+    }
+
+    /// Seconds since the Unix epoch (Go's `Unix`).
     pub fn unix_seconds(&self) -> i64 {
-        self.secs - UNIX_TO_INTERNAL
+        self.secs.wrapping_sub(UNIX_TO_INTERNAL)
     }
 
     /// Nanoseconds within the second.
@@ -146,48 +160,6 @@ impl GoTime {
     }
 }
 
-/// Days since 1970-01-01 → (year, month, day), proleptic Gregorian.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
-impl fmt::Display for GoTime {
-    /// RFC 3339 with as many fractional digits as needed, as Go's `time.RFC3339Nano`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let off = self.offset.unwrap_or(0);
-        let local = self.unix_seconds() + off as i64;
-        let (y, mo, d) = civil_from_days(local.div_euclid(86_400));
-        let s = local.rem_euclid(86_400);
-        write!(
-            f,
-            "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}",
-            s / 3600,
-            s / 60 % 60,
-            s % 60
-        )?;
-        if self.nanos != 0 {
-            let frac = format!("{:09}", self.nanos);
-            write!(f, ".{}", frac.trim_end_matches('0'))?;
-        }
-        match self.offset {
-            None => f.write_str("Z"),
-            Some(o) => {
-                let sign = if o < 0 { '-' } else { '+' };
-                let a = o.unsigned_abs();
-                write!(f, "{sign}{:02}:{:02}", a / 3600, a / 60 % 60)
-            }
-        }
-    }
-}
-
 impl GobType for GoTime {
     fn build(b: &mut TypeBuilder) -> TypeRef {
         b.named::<GoTime>("Time", "time.Time", |_| GoKind::Marshaler {
@@ -209,6 +181,58 @@ impl<'de> Deserialize<'de> for GoTime {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let payload = super::__payload(d, MarshalerKind::Gob)?;
         GoTime::from_binary(&payload).map_err(de::Error::custom)
+    }
+}
+
+fn out_of_range(what: &str) -> crate::Error {
+    crate::Error::type_mismatch(format!("time out of {what}'s range"))
+}
+
+impl TryFrom<std::time::SystemTime> for GoTime {
+    type Error = crate::Error;
+    /// The same instant, in UTC. Fails only for instants beyond Go's range (about 292
+    /// billion years from year 1).
+    fn try_from(t: std::time::SystemTime) -> crate::Result<Self> {
+        let (secs, nanos) = match t.duration_since(std::time::UNIX_EPOCH) {
+            Ok(d) => (i64::try_from(d.as_secs()).ok(), d.subsec_nanos()),
+            Err(e) => {
+                let d = e.duration();
+                let secs = i64::try_from(d.as_secs()).ok().map(|s| -s);
+                match d.subsec_nanos() {
+                    0 => (secs, 0),
+                    n => (secs.and_then(|s| s.checked_sub(1)), 1_000_000_000 - n),
+                }
+            }
+        };
+        let secs = secs
+            .and_then(|s| s.checked_add(UNIX_TO_INTERNAL))
+            .ok_or_else(|| out_of_range("Go's time.Time"))?;
+        Ok(GoTime {
+            secs,
+            nanos,
+            offset: None,
+        })
+    }
+}
+
+impl TryFrom<GoTime> for std::time::SystemTime {
+    type Error = crate::Error;
+    /// The same instant (the zone is dropped). Fails for instants the platform's
+    /// `SystemTime` cannot hold.
+    fn try_from(t: GoTime) -> crate::Result<Self> {
+        let unix = t.secs as i128 - UNIX_TO_INTERNAL as i128;
+        let range = || out_of_range("SystemTime");
+        let epoch = std::time::UNIX_EPOCH;
+        let at = if unix >= 0 {
+            let secs = u64::try_from(unix).map_err(|_| range())?;
+            epoch.checked_add(std::time::Duration::new(secs, t.nanos))
+        } else {
+            let secs = u64::try_from(-unix).map_err(|_| range())?;
+            epoch
+                .checked_sub(std::time::Duration::from_secs(secs))
+                .and_then(|e| e.checked_add(std::time::Duration::from_nanos(t.nanos.into())))
+        };
+        at.ok_or_else(range)
     }
 }
 

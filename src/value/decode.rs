@@ -11,14 +11,7 @@ pub(crate) fn decode_top(c: &mut Cursor<'_, '_>, id: TypeId) -> Result<TypedValu
     if !c.is_struct(id) {
         c.singleton_delta()?;
     }
-    let mut roots = vec![id];
-    let value = decode(c, id, &mut roots)?;
-    let types = closure(c, &roots);
-    Ok(TypedValue {
-        value,
-        ty: id,
-        types,
-    })
+    decode_here(c, id)
 }
 
 /// Every definition reachable from `roots`.
@@ -148,4 +141,19 @@ fn decode_interface(c: &mut Cursor<'_, '_>, roots: &mut Vec<TypeId>) -> Result<V
         ty: Some(concrete),
         value,
     }))))
+}
+
+/// Decodes the value of type `id` the cursor is at (inside a larger value, or a top-level
+/// value past its singleton delta), with the definitions it uses: what a [`Value`] or
+/// [`TypedValue`] embedded in a typed Rust value receives (the same value the dynamic
+/// decoder gives for that position).
+pub(crate) fn decode_here(c: &mut Cursor<'_, '_>, id: TypeId) -> Result<TypedValue> {
+    let mut roots = vec![id];
+    let value = decode(c, id, &mut roots)?;
+    let types = closure(c, &roots);
+    Ok(TypedValue {
+        value,
+        ty: id,
+        types,
+    })
 }

@@ -49,6 +49,19 @@ fn encode_value_message(s: &mut Session<'_>, tv: &TypedValue) -> Result<()> {
     s.write_message(w)
 }
 
+/// Encodes an embedded dynamic value in a Go `interface{}` position of a typed value (a
+/// [`Value`] or [`TypedValue`] field): the interface Go sent, with the definitions and
+/// names it was decoded with.
+pub(crate) fn encode_embedded(s: &mut Session<'_>, tv: &TypedValue) -> Result<()> {
+    if tv.ty != TypeId::INTERFACE {
+        return Err(Error::encode(format!(
+            "gob: a Value in a Go interface{{}} position must be an interface value (Value::Interface), not a {}",
+            kind_name(&tv.value)
+        )));
+    }
+    encode(s, &tv.types, tv.ty, &tv.value)
+}
+
 fn is_struct(table: &TypeTable, id: TypeId) -> bool {
     matches!(table.get(id), Some(WireType::Struct { .. }))
 }
@@ -132,8 +145,8 @@ fn remap(s: &mut Session<'_>, wt: &WireType) -> Result<(WireType, Vec<TypeId>)> 
     Ok((def, children))
 }
 
-fn mismatch(v: &Value, want: &str) -> Error {
-    let got = match v {
+fn kind_name(v: &Value) -> &'static str {
+    match v {
         Value::Bool(_) => "bool",
         Value::Int(_) => "int",
         Value::Uint(_) => "uint",
@@ -147,9 +160,13 @@ fn mismatch(v: &Value, want: &str) -> Error {
         Value::Struct(_) => "struct",
         Value::Interface(_) => "interface",
         Value::Opaque(_) => "marshaled payload",
-    };
+    }
+}
+
+fn mismatch(v: &Value, want: &str) -> Error {
     Error::encode(format!(
-        "gob: cannot encode a {got} value as Go type {want}"
+        "gob: cannot encode a {} value as Go type {want}",
+        kind_name(v)
     ))
 }
 

@@ -6,17 +6,44 @@
 //! with the same ids and names, so a stream decoded into values and encoded again is
 //! byte-identical (Go's map iteration order aside). A `Value` built by hand has no table; its
 //! Go types are inferred from its shape (see [`TypedValue::infer`]).
+//!
+//! Both are serde types, with Go type `interface{}`: a field of a typed struct (Go's
+//! `interface{}` field) or a whole reply (`client.call::<_, Value>`) receives exactly what
+//! the dynamic decoder gives for that position. Encoding sends an interface: a
+//! [`TypedValue`] with the definitions it came with (Go's bytes exactly), a [`Value`] with
+//! types inferred. With other serde formats they map through serde's data model.
+//!
+//! ```
+//! use gobrpc::{GobType, TypedValue, Value};
+//! use serde::{Deserialize, Serialize};
+//!
+//! // Go: type Info struct { Name string; Extra interface{} }
+//! #[gobrpc::go_names]
+//! #[derive(Serialize, Deserialize, GobType, Debug)]
+//! #[gob(name = "main.Info")]
+//! struct Info<V> { name: String, extra: V }
+//!
+//! let nil = gobrpc::to_vec(&Info { name: "a".into(), extra: Value::Interface(None) })?;
+//! let info: Info<Value> = gobrpc::from_slice(&nil)?;
+//! assert_eq!(info.extra, Value::Interface(None));
+//! let typed: Info<TypedValue> = gobrpc::from_slice(&nil)?;
+//! assert_eq!(gobrpc::to_vec(&typed)?, nil);
+//! # Ok::<(), gobrpc::Error>(())
+//! ```
 
 mod decode;
 mod encode;
 mod infer;
+mod serde_impls;
 
 use crate::error::Result;
 use crate::wire::{TypeId, WireType};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-pub(crate) use decode::decode_top;
+pub(crate) use decode::{decode_here, decode_top};
+pub(crate) use encode::encode_embedded;
+pub(crate) use serde_impls::{take_for_encoding, visit_decoded, VALUE_MARKER};
 
 /// Any gob value.
 #[derive(Debug, Clone, PartialEq)]

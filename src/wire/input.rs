@@ -283,7 +283,7 @@ impl<'a> Input<'a> {
     ///
     /// Validating each short string on its own costs more than the rest of its decoding, so
     /// the bytes from the string up to a window further (within the message; from 64 bytes,
-    /// doubling up to 4 KiB, while strings come close together) are validated at
+    /// doubling up to `TEXT_WINDOW`, while strings come close together) are validated at
     /// once and later strings in that stretch are sliced out of it (slicing a `str` at char
     /// boundaries yields UTF-8). Stretches start at successive strings and end where valid
     /// UTF-8 ends, so each byte is validated about once.

@@ -152,6 +152,8 @@ pub fn go_decode(inputs: &[(String, Vec<u8>)]) -> Vec<GoReport> {
 }
 #[cfg(feature = "derive")]
 pub mod gotypes;
+#[cfg(feature = "derive")]
+pub mod kv;
 pub mod mem;
 #[cfg(all(feature = "rpc", feature = "derive"))]
 pub mod peer;
