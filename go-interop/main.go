@@ -14,7 +14,8 @@ const usage = `usage:
   gointerop gen -case NAME -out DIR       generate DIR/NAME.gob and DIR/NAME.json (one case per process!)
   gointerop index -out FILE               write the case index (JSON)
   gointerop truncations -dir DIR -out F   decode every proper prefix of selected fixture streams
-  gointerop decode [-list]                Rust->Go checker: stdin lines "SHAPE HEX", JSON line per input`
+  gointerop decode [-list]                Rust->Go checker: stdin lines "SHAPE HEX", JSON line per input
+  gointerop netrpc-suite -tcp A -http B   Go's net/rpc server_test.go client cases against a server`
 
 func main() {
 	// Decoded times whose offset matches time.Local would get the Local
@@ -49,6 +50,8 @@ func main() {
 		err = cmdBenchRPCClient(os.Args[2:])
 	case "server":
 		err = cmdServer(os.Args[2:])
+	case "netrpc-suite":
+		err = cmdNetrpcSuite(os.Args[2:])
 	default:
 		fmt.Fprintln(os.Stderr, usage)
 		os.Exit(2)

@@ -211,7 +211,12 @@ impl DecoderState {
                 self.rollback();
                 Ok(None)
             }
-            Err(e) => Err(e),
+            Err(e) => {
+                // Nothing of a failed attempt stays either: a caller that skips the value
+                // next (a server answering with the decode error) registers its types anew.
+                self.rollback();
+                Err(e)
+            }
         }
     }
 
