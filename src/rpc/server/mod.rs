@@ -127,6 +127,19 @@ impl ServerBuilder {
         self
     }
 
+    /// Serves `service` under its own name ([`Service::named`], or the trait's name for a
+    /// `#[gobrpc::service]` implementation's [`into_service`](crate::service)).
+    ///
+    /// # Panics
+    /// As [`register`](Self::register), and if the service has no name.
+    pub fn service(self, service: Service) -> Self {
+        let name = service
+            .name
+            .clone()
+            .expect("rpc: a service with no name: use register(name, service)");
+        self.register(&name, service)
+    }
+
     /// Sets the decoder limits for requests.
     pub fn limits(mut self, limits: crate::Limits) -> Self {
         self.config.limits = limits;

@@ -190,12 +190,14 @@ where
 /// ```
 #[derive(Clone, Default)]
 pub struct Service {
+    pub(crate) name: Option<String>,
     pub(crate) methods: BTreeMap<String, Arc<dyn Method>>,
 }
 
 impl std::fmt::Debug for Service {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Service")
+            .field("name", &self.name)
             .field("methods", &self.methods.keys().collect::<Vec<_>>())
             .finish()
     }
@@ -205,6 +207,20 @@ impl Service {
     /// A service with no methods yet.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A service with no methods yet that knows the name it is served under (what
+    /// `#[gobrpc::service]` builds; see [`ServerBuilder::service`](super::ServerBuilder::service)).
+    pub fn named(name: &str) -> Self {
+        Service {
+            name: Some(name.to_string()),
+            ..Self::default()
+        }
+    }
+
+    /// The name the service is served under by default, if it has one.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
     }
 
     /// Adds method `name` (Go's exported method name: `"Add"`), served by `handler`.
