@@ -15,7 +15,9 @@ const usage = `usage:
   gointerop index -out FILE               write the case index (JSON)
   gointerop truncations -dir DIR -out F   decode every proper prefix of selected fixture streams
   gointerop decode [-list]                Rust->Go checker: stdin lines "SHAPE HEX", JSON line per input
-  gointerop netrpc-suite -tcp A -http B   Go's net/rpc server_test.go client cases against a server`
+  gointerop netrpc-suite -tcp A -http B   Go's net/rpc server_test.go client cases against a server
+  gointerop netrpc-diff -tcp A [-unix U] [-http H -http-path P]
+                                          a scripted client suite; one JSON line per step (compare servers)`
 
 func main() {
 	// Decoded times whose offset matches time.Local would get the Local
@@ -52,6 +54,8 @@ func main() {
 		err = cmdServer(os.Args[2:])
 	case "netrpc-suite":
 		err = cmdNetrpcSuite(os.Args[2:])
+	case "netrpc-diff":
+		err = cmdNetrpcDiff(os.Args[2:])
 	default:
 		fmt.Fprintln(os.Stderr, usage)
 		os.Exit(2)

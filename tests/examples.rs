@@ -2,29 +2,10 @@
 
 mod common;
 
+use common::examples_dir;
 use common::server::{GoServer, ServerInfo};
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
-
-/// Builds the examples once (with every feature, as the test command does) and returns
-/// the directory holding them.
-fn examples_dir() -> &'static PathBuf {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let status = Command::new(env!("CARGO"))
-            .args(["build", "--examples", "--all-features", "--quiet"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
-            .expect("run cargo build --examples");
-        assert!(status.success(), "building the examples failed");
-        let target = std::env::var_os("CARGO_TARGET_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
-        target.join("debug").join("examples")
-    })
-}
 
 /// How long an example may run before the test fails (a hang is a failure, not a wait).
 const EXAMPLE_TIMEOUT: Duration = Duration::from_secs(120);

@@ -15,8 +15,9 @@ struct Method {
     go_name: String,
     takes_context: bool,
     arg: Type,
+    /// The written return type: `Result<R, E>`, or an alias such as `Result<R>`.
+    ret: Type,
     reply: Type,
-    error: Type,
     sig: syn::Signature,
     attrs: Vec<syn::Attribute>,
 }
@@ -53,7 +54,7 @@ fn go_method_name(rust: &str) -> String {
         .collect()
 }
 
-/// `Result<R, E>`'s two types.
+/// The return type and its reply type `R`: `Result<R, E>`, or a `Result<R>` alias.
 fn result_types(ret: &ReturnType) -> Option<(Type, Type)> {
     let ReturnType::Type(_, ty) = ret else {
         return None;
@@ -70,8 +71,9 @@ fn result_types(ret: &ReturnType) -> Option<(Type, Type)> {
         syn::GenericArgument::Type(t) => Some(t.clone()),
         _ => None,
     });
-    let (r, e) = (types.next()?, types.next()?);
-    types.next().is_none().then_some((r, e))
+    let reply = types.next()?;
+    let _error = types.next();
+    types.next().is_none().then_some(((**ty).clone(), reply))
 }
 
 /// True for a parameter typed `Context` (the call's context, passed first).
@@ -147,7 +149,7 @@ fn parse_method(f: &mut syn::TraitItemFn) -> syn::Result<Method> {
             ))
         }
     };
-    let Some((reply, error)) = result_types(&sig.output) else {
+    let Some((ret, reply)) = result_types(&sig.output) else {
         return Err(syn::Error::new(
             match &sig.output {
                 ReturnType::Default => sig.ident.span(),
@@ -162,8 +164,8 @@ fn parse_method(f: &mut syn::TraitItemFn) -> syn::Result<Method> {
         go_name,
         takes_context,
         arg,
+        ret,
         reply,
-        error,
         sig: sig.clone(),
         attrs: f.attrs.clone(),
     })
@@ -214,9 +216,9 @@ pub(crate) fn expand(args: TokenStream, mut item: ItemTrait) -> syn::Result<Toke
     let trait_methods = methods.iter().map(|m| {
         let mut sig = m.sig.clone();
         sig.asyncness = None;
-        let (r, e) = (&m.reply, &m.error);
+        let ret = &m.ret;
         sig.output = syn::parse_quote_spanned!(m.sig.output.span() =>
-            -> impl ::core::future::Future<Output = ::core::result::Result<#r, #e>> + ::core::marker::Send);
+            -> impl ::core::future::Future<Output = #ret> + ::core::marker::Send);
         let attrs = &m.attrs;
         quote!(#(#attrs)* #sig;)
     });

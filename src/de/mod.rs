@@ -104,6 +104,9 @@ pub struct DecoderState {
     offset: u64,
     /// Strict mode: a wire struct field the Rust type lacks is an error.
     strict: bool,
+    /// Go's name of the type being decoded at the top level, when the caller knows it (the
+    /// server does): type errors then name it as Go's decoder would.
+    pub(crate) top_go_name: Option<std::sync::Arc<str>>,
 }
 
 impl DecoderState {
@@ -147,6 +150,19 @@ impl DecoderState {
     /// attempt; call again with more bytes).
     pub fn decode<T: DeserializeOwned>(&mut self, buf: &[u8]) -> Result<Option<(T, usize)>> {
         self.run(buf, |c, id| value::deserialize_top::<T>(c, id))
+    }
+
+    /// [`decode`](Self::decode) into a value whose Go type is `go_name` (`"main.Args"`),
+    /// so that a type mismatch is worded with Go's name, as Go's decoder words it.
+    pub(crate) fn decode_go_named<T: DeserializeOwned>(
+        &mut self,
+        buf: &[u8],
+        go_name: &std::sync::Arc<str>,
+    ) -> Result<Option<(T, usize)>> {
+        self.top_go_name = Some(go_name.clone());
+        let result = self.decode(buf);
+        self.top_go_name = None;
+        result
     }
 
     /// Like [`decode`](Self::decode), but [`types::Bytes`](crate::types::Bytes) values of

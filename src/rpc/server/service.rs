@@ -88,6 +88,8 @@ fn go_type_string<T: GobType + ?Sized>() -> String {
 struct Typed<F> {
     handler: Arc<F>,
     signature: Signature,
+    /// Go's name of the argument type, for Go's wording of decode errors.
+    arg_go_name: Arc<str>,
 }
 
 impl<A, R, E, F, Fut> Method for (Typed<F>, std::marker::PhantomData<fn(A) -> (R, E)>)
@@ -103,7 +105,7 @@ where
         st: &mut DecoderState,
         buf: &[u8],
     ) -> crate::Result<Option<(Invocation, usize)>> {
-        let Some((args, used)) = st.decode::<A>(buf)? else {
+        let Some((args, used)) = st.decode_go_named::<A>(buf, &self.0.arg_go_name)? else {
             return Ok(None);
         };
         let handler = self.0.handler.clone();
@@ -238,13 +240,14 @@ impl Service {
         F: Fn(Context, A) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<R, E>> + Send + 'static,
     {
-        let signature = Signature {
-            arg: go_type_string::<A>(),
-            reply: format!("*{}", go_type_string::<R>()),
-        };
+        let arg = go_type_string::<A>();
         let typed = Typed {
             handler: Arc::new(handler),
-            signature,
+            arg_go_name: arg.as_str().into(),
+            signature: Signature {
+                arg,
+                reply: format!("*{}", go_type_string::<R>()),
+            },
         };
         self.add(
             name,
