@@ -17,7 +17,8 @@ const usage = `usage:
   gointerop decode [-list]                Rust->Go checker: stdin lines "SHAPE HEX", JSON line per input
   gointerop netrpc-suite -tcp A -http B   Go's net/rpc server_test.go client cases against a server
   gointerop netrpc-diff -tcp A [-unix U] [-http H -http-path P]
-                                          a scripted client suite; one JSON line per step (compare servers)`
+                                          a scripted client suite; one JSON line per step (compare servers)
+  gointerop netrpc-record -script S -tcp A -out F   record one scripted stream's request and reply bytes`
 
 func main() {
 	// Decoded times whose offset matches time.Local would get the Local
@@ -56,6 +57,8 @@ func main() {
 		err = cmdNetrpcSuite(os.Args[2:])
 	case "netrpc-diff":
 		err = cmdNetrpcDiff(os.Args[2:])
+	case "netrpc-record":
+		err = cmdNetrpcRecord(os.Args[2:])
 	default:
 		fmt.Fprintln(os.Stderr, usage)
 		os.Exit(2)

@@ -21,6 +21,7 @@ func cmdNetrpcDiff(args []string) error {
 	httpAddr := fs.String("http", "", "HTTP address (CONNECT on /_goRPC_ and -http-path)")
 	httpPath := fs.String("http-path", "", "the extra CONNECT path")
 	fs.Parse(args)
+	registerServerTypes() // the concrete types AnyHolder.V carries, as the server registers them
 	out := json.NewEncoder(os.Stdout)
 	type dialer struct {
 		name string

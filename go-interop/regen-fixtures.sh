@@ -28,4 +28,5 @@ while read -r name dir; do
 done < <("$bin" list -dirs)
 
 "$bin" truncations -dir "$out/gob" -out "$out/gob-bad/truncations.json"
+bash "$here/regen-netrpc.sh"
 echo "regen-fixtures: $n cases written to $out/{gob,gob-bad,gob-lenient}" >&2

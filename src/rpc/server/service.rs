@@ -32,15 +32,19 @@ pub(crate) trait EncodeReply: Send {
     ) -> crate::Result<()>;
 }
 
-struct TypedReply<R>(R);
+/// A reply as Go's server sends it: through a pointer (see `encode`).
+struct TypedReply<R>(Option<R>);
 
-impl<R: Serialize + GobType + Send> EncodeReply for TypedReply<R> {
+impl<R: Serialize + GobType + Send + 'static> EncodeReply for TypedReply<R> {
     fn encode(
         &self,
         enc: &mut EncoderState,
         header: &ResponseHeader<'_>,
         out: &mut Vec<u8>,
     ) -> crate::Result<()> {
+        // Go's server encodes the reply through its pointer (`replyv` is a `*R`): for most
+        // types the pointer is invisible, but a marshaler's type definition is the
+        // pointer's (no name, one more id), so the reply goes out as a `*R` too.
         enc.encode_pair(header, &self.0, out)
     }
 }
@@ -113,7 +117,7 @@ where
             let fut = handler(ctx, args);
             Box::pin(async move {
                 match fut.await {
-                    Ok(reply) => Ok(Box::new(TypedReply(reply)) as Box<dyn EncodeReply>),
+                    Ok(reply) => Ok(Box::new(TypedReply(Some(reply))) as Box<dyn EncodeReply>),
                     Err(e) => Err(e.to_string()),
                 }
             })
