@@ -23,6 +23,13 @@ struct Replies {
 }
 
 impl Replies {
+    /// Waits while `max_write_buffer` bytes of replies wait for a client that does not
+    /// read: the waiting calls hold their permits, so the connection stops being read and
+    /// memory stays bounded. False once the connection is gone (nobody to answer).
+    async fn room(&self) -> bool {
+        self.out.wait_for_room(None).await.is_ok()
+    }
+
     /// Encodes and sends one reply: `reply`, or an error reply with Go's `struct{}` body.
     fn send(&self, seq: u64, service_method: &str, reply: Result<&dyn EncodeReply, &str>) {
         let mut q = self.out.lock();
@@ -134,6 +141,7 @@ where
                             outcome = fut => outcome,
                             _ = abort.cancelled() => return,
                         };
+                        let room = replies.room().await;
                         let result = match &outcome {
                             Ok(Ok(reply)) => Ok(&**reply),
                             Ok(Err(text)) => Err(text.as_str()),
@@ -147,7 +155,9 @@ where
                             error = result.err(),
                             "rpc: call done"
                         );
-                        replies.send(seq, &service_method, result);
+                        if room {
+                            replies.send(seq, &service_method, result);
+                        }
                         replies.in_flight.fetch_sub(1, Ordering::Relaxed);
                         drop(permit);
                     }
@@ -165,7 +175,13 @@ where
                     error,
                     "rpc: invalid request"
                 );
-                replies.send(seq, &service_method, Err(&error));
+                let room = tokio::select! {
+                    room = replies.room() => room,
+                    _ = inner.abort.cancelled() => break,
+                };
+                if room {
+                    replies.send(seq, &service_method, Err(&error));
+                }
             }
             Some(Err(e)) => {
                 tracing::debug!(peer = %conn.peer, error = e.0, "rpc: connection ends");
@@ -174,12 +190,20 @@ where
             None => break,
         }
     }
-    // No more requests: the calls in flight finish and are answered before the close.
+    // No more requests: the calls in flight finish and are answered before the close,
+    // unless the server's drain deadline passes first (then what is left is dropped).
     drop(frames);
+    let mut writer = writer;
     tokio::select! {
-        _ = calls.acquire_many(max_calls as u32) => {}
+        _ = calls.acquire_many(max_calls as u32) => {
+            replies.out.close();
+            tokio::select! {
+                _ = &mut writer => return,
+                _ = inner.abort.cancelled() => {}
+            }
+        }
         _ = inner.abort.cancelled() => {}
     }
     replies.out.close();
-    let _ = writer.await;
+    writer.abort();
 }

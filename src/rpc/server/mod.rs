@@ -175,6 +175,7 @@ impl ServerBuilder {
                 stop_reading: CancellationToken::new(),
                 abort: CancellationToken::new(),
                 connections,
+                active: Default::default(),
             }),
         }
     }
@@ -189,8 +190,11 @@ pub(crate) struct Inner {
     stop_reading: CancellationToken,
     /// Calls in flight are dropped unanswered (the drain deadline passed).
     abort: CancellationToken,
-    /// One permit per connection served (shutdown waits for all of them).
+    /// One permit per connection served, and one per accept loop waiting to accept
+    /// (shutdown waits for all of them).
     connections: Arc<Semaphore>,
+    /// Connections being served by the accept loops.
+    active: std::sync::atomic::AtomicUsize,
 }
 
 /// A Go `net/rpc` server (Go's `*rpc.Server`). Cheap to clone: clones serve the same
@@ -217,6 +221,11 @@ impl Server {
     /// The configuration in force.
     pub fn config(&self) -> &ServerConfig {
         &self.inner.config
+    }
+
+    /// How many connections the accept loops are serving now.
+    pub fn active_connections(&self) -> usize {
+        self.inner.active.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Serves one connection over any stream until the client stops sending requests,
@@ -292,9 +301,13 @@ impl Server {
             };
             match accepted {
                 Ok((stream, peer)) => {
+                    use std::sync::atomic::Ordering::Relaxed;
                     let served = handle(stream, peer);
+                    let inner = inner.clone();
+                    inner.active.fetch_add(1, Relaxed);
                     tokio::spawn(async move {
                         served.await;
+                        inner.active.fetch_sub(1, Relaxed);
                         drop(permit);
                     });
                 }
