@@ -15,7 +15,11 @@ const usage = `usage:
   gointerop index -out FILE               write the case index (JSON)
   gointerop truncations -dir DIR -out F   decode every proper prefix of selected fixture streams
   gointerop decode [-list]                Rust->Go checker: stdin lines "SHAPE HEX", JSON line per input
-  gointerop time-corpus -out DIR          write Go's JSON and String() texts of gob-decoded times`
+  gointerop time-corpus -out DIR          write Go's JSON and String() texts of gob-decoded times
+  gointerop netrpc-suite -tcp A -http B   Go's net/rpc server_test.go client cases against a server
+  gointerop netrpc-diff -tcp A [-unix U] [-http H -http-path P]
+                                          a scripted client suite; one JSON line per step (compare servers)
+  gointerop netrpc-record -script S -tcp A -out F   record one scripted stream's request and reply bytes`
 
 func main() {
 	// Decoded times whose offset matches time.Local would get the Local
@@ -52,6 +56,12 @@ func main() {
 		err = cmdServer(os.Args[2:])
 	case "time-corpus":
 		err = cmdTimeCorpus(os.Args[2:])
+	case "netrpc-suite":
+		err = cmdNetrpcSuite(os.Args[2:])
+	case "netrpc-diff":
+		err = cmdNetrpcDiff(os.Args[2:])
+	case "netrpc-record":
+		err = cmdNetrpcRecord(os.Args[2:])
 	default:
 		fmt.Fprintln(os.Stderr, usage)
 		os.Exit(2)

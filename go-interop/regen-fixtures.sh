@@ -30,4 +30,5 @@ done < <("$bin" list -dirs)
 "$bin" truncations -dir "$out/gob" -out "$out/gob-bad/truncations.json"
 rm -rf "$out/time"
 "$bin" time-corpus -out "$out/time"
+bash "$here/regen-netrpc.sh"
 echo "regen-fixtures: $n cases written to $out/{gob,gob-bad,gob-lenient}" >&2

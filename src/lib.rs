@@ -161,5 +161,64 @@ pub use value::{TypedValue, Value};
 #[doc(inline)]
 pub use gobrpc_derive::{go_names, GobType};
 
+/// Declares a Go net/rpc service with one trait (feature `derive` and `rpc`): the macro
+/// generates the typed client `<Trait>Client` and the server-side registration
+/// `Trait::into_service` from it.
+///
+/// - Each method is an `async fn(&self, args: A) -> Result<R, E>`, optionally taking the
+///   call's [`rpc::server::Context`] first: Go's `func (t *T) M(args A, reply *R) error`.
+///   `E: Display` is the error text Go's client receives. Signatures Go cannot serve (no
+///   argument, several, no `Result`) are compile errors that say why.
+/// - Go's method name is the Rust name in CamelCase (`add` → `Add`, `get_all` → `GetAll`);
+///   `#[rpc(name = "...")]` sets it. The service name is the trait's name;
+///   `#[gobrpc::service(name = "...")]` sets it.
+/// - The client has two methods per service method: `add(&args)` waits for the reply
+///   (Go's `Call`), `add_go(&args)` returns the [`rpc::Call`] at once (Go's `Go`).
+///
+/// ```
+/// use gobrpc::rpc::{server::Server, Client};
+/// use gobrpc::GobType;
+/// use serde::{Deserialize, Serialize};
+///
+/// #[derive(Serialize, Deserialize, GobType)]
+/// #[gob(name = "main.Args")]
+/// pub struct Args { #[serde(rename = "A")] a: i64, #[serde(rename = "B")] b: i64 }
+///
+/// #[gobrpc::service]
+/// pub trait Arith {
+///     async fn add(&self, args: Args) -> Result<i64, String>;
+///     #[rpc(name = "Div")]
+///     async fn divide(&self, args: Args) -> Result<i64, String>;
+/// }
+///
+/// struct MyArith;
+///
+/// impl Arith for MyArith {
+///     async fn add(&self, args: Args) -> Result<i64, String> {
+///         Ok(args.a + args.b)
+///     }
+///     async fn divide(&self, args: Args) -> Result<i64, String> {
+///         if args.b == 0 {
+///             return Err("divide by zero".into());
+///         }
+///         Ok(args.a / args.b)
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let server = Server::builder().service(MyArith.into_service()).build();
+/// let (ours, theirs) = tokio::io::duplex(4096);
+/// tokio::spawn(async move { server.serve_conn(theirs).await });
+///
+/// let arith = ArithClient::new(Client::new(ours));
+/// assert_eq!(arith.add(&Args { a: 7, b: 8 }).await?, 15);
+/// let err = arith.divide_go(&Args { a: 1, b: 0 }).await.unwrap_err();
+/// assert_eq!(err.to_string(), "divide by zero");
+/// # Ok(()) }
+/// ```
+#[cfg(all(feature = "derive", feature = "rpc"))]
+pub use gobrpc_derive::service;
+
 #[doc(hidden)]
 pub use serde as __serde;

@@ -2,29 +2,10 @@
 
 mod common;
 
+use common::examples_dir;
 use common::server::{GoServer, ServerInfo};
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
-
-/// Builds the examples once (with every feature, as the test command does) and returns
-/// the directory holding them.
-fn examples_dir() -> &'static PathBuf {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let status = Command::new(env!("CARGO"))
-            .args(["build", "--examples", "--all-features", "--quiet"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
-            .expect("run cargo build --examples");
-        assert!(status.success(), "building the examples failed");
-        let target = std::env::var_os("CARGO_TARGET_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
-        target.join("debug").join("examples")
-    })
-}
 
 /// How long an example may run before the test fails (a hang is a failure, not a wait).
 const EXAMPLE_TIMEOUT: Duration = Duration::from_secs(120);
@@ -164,4 +145,62 @@ fn demo_announces_each_step() {
             None => panic!("demo's stderr lacks {step:?} after byte {at}:\n{stderr}"),
         }
     }
+}
+
+/// `go_test_services` serves Go's own net/rpc test services; the client side of Go's
+/// `server_test.go` (the same cases and assertions, Go's client) passes against it.
+#[test]
+fn go_test_services_pass_gos_suite() {
+    use std::io::BufRead;
+    let mut server = Command::new(examples_dir().join("go_test_services"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start go_test_services");
+    let mut line = String::new();
+    std::io::BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut line)
+        .expect("its address line");
+    // The stable contract: exactly {"tcp":"127.0.0.1:PORT","http":"127.0.0.1:PORT"}.
+    let addrs: serde_json::Value = serde_json::from_str(&line).expect("one JSON line");
+    let obj = addrs.as_object().expect("an object");
+    assert_eq!(obj.len(), 2, "{line}");
+    let addr = |k: &str| obj[k].as_str().expect("an address").to_string();
+    for k in ["tcp", "http"] {
+        assert!(addr(k).starts_with("127.0.0.1:"), "{line}");
+    }
+    let out = Command::new(common::gointerop())
+        .args(["netrpc-suite", "-tcp", &addr("tcp"), "-http", &addr("http")])
+        .output()
+        .expect("run Go's suite");
+    let report = String::from_utf8_lossy(&out.stdout);
+    drop(server.stdin.take()); // end of stdin: the example shuts down
+    let status = server.wait().expect("the example exits");
+    assert!(
+        out.status.success(),
+        "{report}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let passed: Vec<&str> = report
+        .lines()
+        .filter_map(|l| l.strip_prefix("PASS "))
+        .collect();
+    assert_eq!(
+        passed,
+        [
+            "testRPC",
+            "testNewServerRPC",
+            "testHTTPRPC",
+            "testHTTPRPC/foo",
+            "TestBuiltinTypes",
+            "TestTCPClose",
+            "TestErrorAfterClientClose",
+            "BenchmarkEndToEnd",
+            "BenchmarkEndToEndHTTP",
+            "BenchmarkEndToEndAsync",
+            "BenchmarkEndToEndAsyncHTTP",
+        ],
+        "{report}"
+    );
+    assert!(status.success(), "go_test_services exited with {status}");
 }

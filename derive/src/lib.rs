@@ -12,6 +12,7 @@ mod attrs;
 mod case;
 mod expand;
 mod go_names;
+mod service;
 
 use proc_macro::TokenStream;
 
@@ -207,6 +208,13 @@ pub fn derive_gob_type(input: TokenStream) -> TokenStream {
 pub fn go_names(args: TokenStream, item: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(item as syn::DeriveInput);
     go_names::expand(args.into(), input)
+/// Declares a Go net/rpc service with one trait, and generates its typed client
+/// (`<Trait>Client`) and its server-side registration (`Trait::into_service`). See
+/// `gobrpc::service` for the documentation and examples.
+#[proc_macro_attribute]
+pub fn service(args: TokenStream, input: TokenStream) -> TokenStream {
+    let item = syn::parse_macro_input!(input as syn::ItemTrait);
+    service::expand(args.into(), item)
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -104,6 +104,9 @@ pub struct DecoderState {
     offset: u64,
     /// Strict mode: a wire struct field the Rust type lacks is an error.
     strict: bool,
+    /// Go's name of the type being decoded at the top level, when the caller knows it (the
+    /// server does): type errors then name it as Go's decoder would.
+    pub(crate) top_go_name: Option<std::sync::Arc<str>>,
 }
 
 impl DecoderState {
@@ -173,6 +176,19 @@ impl DecoderState {
         self.run(buf, |c, id| value::deserialize_top::<T>(c, id))
     }
 
+    /// [`decode`](Self::decode) into a value whose Go type is `go_name` (`"main.Args"`),
+    /// so that a type mismatch is worded with Go's name, as Go's decoder words it.
+    pub(crate) fn decode_go_named<T: DeserializeOwned>(
+        &mut self,
+        buf: &[u8],
+        go_name: &std::sync::Arc<str>,
+    ) -> Result<Option<(T, usize)>> {
+        self.top_go_name = Some(go_name.clone());
+        let result = self.decode(buf);
+        self.top_go_name = None;
+        result
+    }
+
     /// Like [`decode`](Self::decode), but [`types::Bytes`](crate::types::Bytes) values of
     /// 1 KiB or more are views into `buf` instead of copies (see there). This is how the
     /// client decodes large replies.
@@ -235,7 +251,12 @@ impl DecoderState {
                 self.rollback();
                 Ok(None)
             }
-            Err(e) => Err(e),
+            Err(e) => {
+                // Nothing of a failed attempt stays either: a caller that skips the value
+                // next (a server answering with the decode error) registers its types anew.
+                self.rollback();
+                Err(e)
+            }
         }
     }
 

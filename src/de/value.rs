@@ -56,7 +56,15 @@ impl<'c, 'a, 'd> ValueDe<'c, 'a, 'd> {
             .map(|r| wire_desc(&r))
             .unwrap_or_else(|_| self.id.to_string());
         self.c.locate(Error::type_mismatch(if self.name == TOP {
-            format!("gob: decoding into local type {rust}, received remote type {sent}")
+            // Go names the pointer it decodes into (`*string`), when the Go type is known.
+            match &self.c.st.top_go_name {
+                Some(go) => {
+                    format!("gob: decoding into local type *{go}, received remote type {sent}")
+                }
+                None => {
+                    format!("gob: decoding into local type {rust}, received remote type {sent}")
+                }
+            }
         } else {
             format!(
                 "gob: wrong type ({rust}) for received field {}: the peer sent {sent}",
@@ -557,9 +565,17 @@ impl<'a> Deserializer<'a> for ValueDe<'_, 'a, '_> {
                     .resolve(self.id)
                     .map(|r| wire_desc(&r))
                     .unwrap_or_default();
-                Err(self.c.locate(Error::type_mismatch(format!(
-                    "gob: type mismatch in decoder: want struct type {name}; got non-struct ({sent})"
-                ))))
+                Err(self.c.locate(Error::type_mismatch(
+                    match (&self.c.st.top_go_name, self.name == TOP) {
+                        // Go's text exactly, with Go's name of the type.
+                        (Some(go), true) => format!(
+                            "gob: type mismatch in decoder: want struct type {go}; got non-struct"
+                        ),
+                        _ => format!(
+                            "gob: type mismatch in decoder: want struct type {name}; got non-struct ({sent})"
+                        ),
+                    },
+                )))
             }
         }
     }

@@ -54,6 +54,7 @@ mod error;
 pub mod fuzzing;
 mod header;
 mod pending;
+pub mod server;
 mod transport;
 mod writer;
 

@@ -52,6 +52,24 @@ pub fn fixture(name: &str) -> Vec<u8> {
         .unwrap_or_else(|e| panic!("fixture {name}: {e}"))
 }
 
+/// Builds the examples once (with every feature, as the test command does) and returns
+/// the directory holding them.
+pub fn examples_dir() -> &'static PathBuf {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let status = std::process::Command::new(env!("CARGO"))
+            .args(["build", "--examples", "--all-features", "--quiet"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status()
+            .expect("run cargo build --examples");
+        assert!(status.success(), "building the examples failed");
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
+        target.join("debug").join("examples")
+    })
+}
+
 /// The Go checker binary `go-interop/bin/gointerop`, built on first use when absent
 /// (`scripts/test` builds it up front; a plain `cargo test` gets here). The build writes a
 /// temporary file and renames it, so test processes running in parallel do not clash.

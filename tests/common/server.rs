@@ -31,8 +31,22 @@ pub struct GoServer {
 impl GoServer {
     /// Starts `gointerop server ARGS…` and waits for its address line.
     pub fn start(args: &[&str]) -> GoServer {
-        let mut child = Command::new(super::gointerop())
-            .arg("server")
+        let mut go = Command::new(super::gointerop());
+        go.arg("server");
+        Self::spawn(go, args)
+    }
+
+    /// Starts the Rust twin of the Go server (`examples/interop_server.rs`: the same
+    /// services, flags and address line, served by gobrpc's server).
+    pub fn start_rust(args: &[&str]) -> GoServer {
+        Self::spawn(
+            Command::new(super::examples_dir().join("interop_server")),
+            args,
+        )
+    }
+
+    fn spawn(mut command: Command, args: &[&str]) -> GoServer {
+        let mut child = command
             .args(args)
             .args(["-lifetime", "5m"])
             .stdin(Stdio::piped())

@@ -1,0 +1,209 @@
+//! Serving one connection: one reader decodes requests in order and starts each call as
+//! its own task; each call encodes its reply when it completes, under the connection's one
+//! encoder, so replies go out whole and in completion order (Go's `ServeCodec`).
+
+use super::codec::{Request, RequestDecoder};
+use super::context::{ConnInfo, Context, Peer};
+use super::header::ResponseHeader;
+use super::panic::CatchUnwind;
+use super::service::EncodeReply;
+use super::Inner;
+use crate::rpc::writer::{Queue, Requests};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::sync::Semaphore;
+use tracing::Instrument;
+
+/// The reply half of a connection, shared by its calls.
+struct Replies {
+    out: Requests,
+    /// Calls started and not yet answered.
+    in_flight: AtomicUsize,
+}
+
+impl Replies {
+    /// Waits while `max_write_buffer` bytes of replies wait for a client that does not
+    /// read: the waiting calls hold their permits, so the connection stops being read and
+    /// memory stays bounded. False once the connection is gone (nobody to answer).
+    async fn room(&self) -> bool {
+        self.out.wait_for_room(None).await.is_ok()
+    }
+
+    /// Encodes and sends one reply: `reply`, or an error reply with Go's `struct{}` body.
+    fn send(&self, seq: u64, service_method: &str, reply: Result<&dyn EncodeReply, &str>) {
+        let mut q = self.out.lock();
+        if q.closed {
+            return; // the connection is gone: nobody to answer
+        }
+        let was_empty = q.out.is_empty();
+        let Queue { enc, out, .. } = &mut *q;
+        let encoded = match reply {
+            Ok(reply) => {
+                let header = ResponseHeader {
+                    service_method,
+                    seq,
+                    error: "",
+                };
+                reply.encode(enc, &header, out).map_err(|e| {
+                    // Go's server closes the connection here ("gob error encoding body");
+                    // answering with the error keeps the connection and tells the caller.
+                    tracing::error!(method = service_method, seq, error = %e, "rpc: gob error encoding body");
+                    e.to_string()
+                })
+            }
+            Err(text) => Err(text.to_string()),
+        };
+        if let Err(text) = encoded {
+            let header = ResponseHeader {
+                service_method,
+                seq,
+                error: &text,
+            };
+            if let Err(e) = enc.encode_pair(&header, &(), out) {
+                tracing::error!(error = %e, "rpc: gob error encoding response");
+                return;
+            }
+        }
+        let alone = self.in_flight.load(Ordering::Relaxed) <= 1;
+        if let Err(e) = self.out.submit(q, was_empty, alone) {
+            tracing::debug!(error = %e, "rpc: writing response");
+            self.out.close();
+        }
+    }
+}
+
+/// Serves `stream` until the peer stops sending requests (or the server shuts down), then
+/// finishes the calls in flight, sends their replies and closes.
+pub(crate) async fn serve<S>(inner: Arc<Inner>, stream: S, peer: Peer)
+where
+    S: AsyncRead + AsyncWrite + Send + 'static,
+{
+    use futures_core::Stream;
+    let (read, write) = tokio::io::split(stream);
+    let config = &inner.config;
+    let replies = Arc::new(Replies {
+        out: Requests::new(Box::pin(write), config.max_write_buffer),
+        in_flight: AtomicUsize::new(0),
+    });
+    let writer = {
+        let replies = replies.clone();
+        tokio::spawn(async move {
+            if let Err(e) = replies.out.run().await {
+                tracing::debug!(error = %e, "rpc: writing response");
+                replies.out.close();
+            }
+        })
+    };
+    let conn = Arc::new(ConnInfo {
+        peer,
+        connection: Default::default(),
+    });
+    let max_calls = config.max_calls_per_connection;
+    let calls = Arc::new(Semaphore::new(max_calls));
+    let decoder = RequestDecoder::new(inner.registry.clone(), config.limits);
+    let mut frames = tokio_util::codec::FramedRead::new(read, decoder);
+    loop {
+        // Back-pressure: with `max_calls` calls running, the next request is not read.
+        let permit = tokio::select! {
+            p = calls.clone().acquire_owned() => p.expect("never closed"),
+            _ = inner.stop_reading.cancelled() => break,
+        };
+        let next = tokio::select! {
+            next = std::future::poll_fn(|cx| std::pin::Pin::new(&mut frames).poll_next(cx)) => next,
+            _ = inner.stop_reading.cancelled() => break,
+        };
+        match next {
+            Some(Ok(Request::Call {
+                seq,
+                service_method,
+                run,
+            })) => {
+                replies.in_flight.fetch_add(1, Ordering::Relaxed);
+                let ctx = Context {
+                    inner: conn.clone(),
+                    seq,
+                    service_method: service_method.clone(),
+                };
+                let span = tracing::debug_span!(
+                    "rpc.serve",
+                    method = &*service_method,
+                    seq,
+                    peer = %conn.peer,
+                );
+                let replies = replies.clone();
+                let abort = inner.abort.clone();
+                let fut = CatchUnwind::new(run(ctx));
+                tokio::spawn(
+                    async move {
+                        let started = std::time::Instant::now();
+                        let outcome = tokio::select! {
+                            outcome = fut => outcome,
+                            _ = abort.cancelled() => return,
+                        };
+                        let room = replies.room().await;
+                        let result = match &outcome {
+                            Ok(Ok(reply)) => Ok(&**reply),
+                            Ok(Err(text)) => Err(text.as_str()),
+                            Err(panic) => {
+                                tracing::error!(panic = %panic, "rpc: handler panicked");
+                                Err(panic.as_str())
+                            }
+                        };
+                        tracing::debug!(
+                            duration_us = started.elapsed().as_micros() as u64,
+                            error = result.err(),
+                            "rpc: call done"
+                        );
+                        if room {
+                            replies.send(seq, &service_method, result);
+                        }
+                        replies.in_flight.fetch_sub(1, Ordering::Relaxed);
+                        drop(permit);
+                    }
+                    .instrument(span),
+                );
+            }
+            Some(Ok(Request::Invalid {
+                seq,
+                service_method,
+                error,
+            })) => {
+                tracing::debug!(
+                    method = &*service_method,
+                    seq,
+                    error,
+                    "rpc: invalid request"
+                );
+                let room = tokio::select! {
+                    room = replies.room() => room,
+                    _ = inner.abort.cancelled() => break,
+                };
+                if room {
+                    replies.send(seq, &service_method, Err(&error));
+                }
+            }
+            Some(Err(e)) => {
+                tracing::debug!(peer = %conn.peer, error = e.0, "rpc: connection ends");
+                break;
+            }
+            None => break,
+        }
+    }
+    // No more requests: the calls in flight finish and are answered before the close,
+    // unless the server's drain deadline passes first (then what is left is dropped).
+    drop(frames);
+    let mut writer = writer;
+    tokio::select! {
+        _ = calls.acquire_many(max_calls as u32) => {
+            replies.out.close();
+            tokio::select! {
+                _ = &mut writer => return,
+                _ = inner.abort.cancelled() => {}
+            }
+        }
+        _ = inner.abort.cancelled() => {}
+    }
+    replies.out.close();
+    writer.abort();
+}
