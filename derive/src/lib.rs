@@ -208,6 +208,10 @@ pub fn derive_gob_type(input: TokenStream) -> TokenStream {
 pub fn go_names(args: TokenStream, item: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(item as syn::DeriveInput);
     go_names::expand(args.into(), input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
 /// Declares a Go net/rpc service with one trait, and generates its typed client
 /// (`<Trait>Client`) and its server-side registration (`Trait::into_service`). See
 /// `gobrpc::service` for the documentation and examples.
