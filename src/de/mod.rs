@@ -171,7 +171,9 @@ impl DecoderState {
 
     /// Decodes one value from the front of `buf`. Returns the value and the number of bytes
     /// it used, or `None` if `buf` does not yet hold the whole value (nothing is kept from the
-    /// attempt; call again with more bytes).
+    /// attempt; call again with more bytes). A failed attempt keeps nothing either: after an
+    /// error of category [`Type`](Category::Type) (valid gob that does not fit `T`), the same
+    /// bytes can be [skipped](Self::skip) and the stream goes on.
     pub fn decode<T: DeserializeOwned>(&mut self, buf: &[u8]) -> Result<Option<(T, usize)>> {
         self.run(buf, |c, id| value::deserialize_top::<T>(c, id))
     }
@@ -260,11 +262,8 @@ impl DecoderState {
         }
     }
 
-    /// Forgets the type definitions that the last decode registered. After a decode that
-    /// failed (the bytes did not fit the Rust type), this puts the stream back where it was
-    /// before the attempt, so that the same bytes can be decoded again, for example
-    /// [skipped](Self::skip) (which registers the definitions once more).
-    pub(crate) fn rollback(&mut self) {
+    /// Forgets the type definitions that the last decode attempt registered.
+    fn rollback(&mut self) {
         while let Some((id, bytes)) = self.journal.pop() {
             self.types.remove(id);
             self.typedef_bytes -= bytes;

@@ -127,8 +127,8 @@ impl ResponseDecoder {
             return Err(self.fail(Error::ReadingBody(Arc::new(e))));
         }
         tracing::debug!(error = %e, "gob rpc: reply does not fit the call's type; skipping it");
-        // Forget the definitions the attempt registered: skipping registers them again.
-        self.st.rollback();
+        // The failed attempt kept none of the definitions it read (DecoderState rolls a
+        // failed decode back): skipping registers them.
         self.skipping = Some(Arc::new(e));
         self.skip_body(src)
     }
