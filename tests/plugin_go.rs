@@ -85,6 +85,14 @@ async fn double(c: &gobrpc::rpc::Client, v: i64) -> i64 {
         .expect("Double")
 }
 
+/// go-plugin's common ending: dispense "test", Double(21) is 42, a graceful kill.
+async fn dispense_double_and_quit(c: &Client) {
+    let p = c.dispense("test").await.unwrap();
+    assert_eq!(double(&p, 21).await, 42);
+    assert_eq!(c.kill().await, Killed::Gracefully);
+    assert!(c.has_exited());
+}
+
 fn socket_dir_of(c: &Client) -> PathBuf {
     match c.address() {
         PluginAddr::Unix(p) => p.parent().unwrap().to_path_buf(),
@@ -409,10 +417,7 @@ async fn reattach() {
     )
     .await
     .unwrap();
-    let p = c.dispense("test").await.unwrap();
-    assert_eq!(double(&p, 21).await, 42);
-    assert_eq!(c.kill().await, Killed::Gracefully);
-    assert!(c.has_exited());
+    dispense_double_and_quit(&c).await;
 }
 
 // TestClient_reattachNotFound.
@@ -514,10 +519,7 @@ async fn tls() {
     let c = start(helper("test-interface-tls", &[]).tls(helper_tls(), "127.0.0.1"))
         .await
         .unwrap();
-    let p = c.dispense("test").await.unwrap();
-    assert_eq!(double(&p, 21).await, 42);
-    assert_eq!(c.kill().await, Killed::Gracefully);
-    assert!(c.has_exited());
+    dispense_double_and_quit(&c).await;
 }
 
 /// go-plugin's `testVersionedHandshake`: no protocol version of its own.

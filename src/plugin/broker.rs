@@ -143,3 +143,74 @@ async fn run(session: Session, slots: Slots) {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plugin::mux::frame::{FrameType, Header, ACK, SYN};
+    use crate::plugin::mux::tests::{config, read_frame, write_frame, wu};
+
+    #[tokio::test]
+    async fn dial_writes_the_id_and_checks_the_ack() {
+        let (a, mut peer) = tokio::io::duplex(1 << 20);
+        let broker = MuxBroker::new(Session::client_with(a, config()));
+        let dial = tokio::spawn({
+            let b = broker.clone();
+            async move { b.dial(7).await }
+        });
+        assert_eq!(read_frame(&mut peer).await.0, wu(SYN, 1, 0));
+        // The id, 4 bytes little-endian (Go's binary.Write(stream, LittleEndian, id)).
+        let (h, body) = read_frame(&mut peer).await;
+        assert_eq!((h.stream_id, body), (1, vec![7, 0, 0, 0]));
+        let ack = Header::new(FrameType::Data, ACK, 1, 4);
+        write_frame(&mut peer, ack, &[7, 0, 0, 0]).await;
+        dial.await.unwrap().unwrap();
+
+        let dial = tokio::spawn({
+            let b = broker.clone();
+            async move { b.dial(8).await }
+        });
+        read_frame(&mut peer).await;
+        read_frame(&mut peer).await;
+        write_frame(
+            &mut peer,
+            Header::new(FrameType::Data, ACK, 3, 4),
+            &[9, 0, 0, 0],
+        )
+        .await;
+        let e = dial.await.unwrap().unwrap_err();
+        assert_eq!(e.to_string(), "bad ack: 9 (expected 8)");
+    }
+
+    #[tokio::test]
+    async fn accept_takes_the_stream_dialed_to_its_id_and_acks() {
+        let (a, mut peer) = tokio::io::duplex(1 << 20);
+        let broker = MuxBroker::new(Session::client_with(a, config()));
+        let id = broker.next_id();
+        assert_eq!((id, broker.next_id()), (1, 2));
+        let accept = tokio::spawn({
+            let b = broker.clone();
+            async move { b.accept(id).await.map(|s| s.id()) }
+        });
+        // The plugin dials: SYN on stream 2, then the id.
+        write_frame(&mut peer, wu(SYN, 2, 0), &[]).await;
+        write_frame(
+            &mut peer,
+            Header::new(FrameType::Data, 0, 2, 4),
+            &id.to_le_bytes(),
+        )
+        .await;
+        assert_eq!(read_frame(&mut peer).await.0, wu(ACK, 2, 0));
+        let (h, body) = read_frame(&mut peer).await;
+        assert_eq!((h.stream_id, body), (2, id.to_le_bytes().to_vec()));
+        assert_eq!(accept.await.unwrap().unwrap(), 2);
+    }
+
+    #[tokio::test]
+    async fn accept_times_out_after_five_seconds() {
+        let (a, _peer) = tokio::io::duplex(1 << 20);
+        let broker = MuxBroker::new(Session::client_with(a, config()));
+        let e = broker.accept(3).await.unwrap_err();
+        assert_eq!(e.to_string(), "timeout waiting for accept");
+    }
+}

@@ -35,4 +35,4 @@ pub use session::{MuxConfig, Session};
 pub use stream::Stream;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -8,14 +8,14 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream};
 
 const GUARD: Duration = Duration::from_secs(10);
 
-fn config() -> MuxConfig {
+pub(crate) fn config() -> MuxConfig {
     MuxConfig {
         keepalive_interval: None,
         ..MuxConfig::default()
     }
 }
 
-async fn read_frame(peer: &mut DuplexStream) -> (Header, Vec<u8>) {
+pub(crate) async fn read_frame(peer: &mut DuplexStream) -> (Header, Vec<u8>) {
     let mut hb = [0u8; HEADER_LEN];
     tokio::time::timeout(GUARD, peer.read_exact(&mut hb))
         .await
@@ -30,12 +30,12 @@ async fn read_frame(peer: &mut DuplexStream) -> (Header, Vec<u8>) {
     (h, body)
 }
 
-async fn write_frame(peer: &mut DuplexStream, h: Header, body: &[u8]) {
+pub(crate) async fn write_frame(peer: &mut DuplexStream, h: Header, body: &[u8]) {
     peer.write_all(&h.encode()).await.unwrap();
     peer.write_all(body).await.unwrap();
 }
 
-fn wu(flags: u16, id: u32, delta: u32) -> Header {
+pub(crate) fn wu(flags: u16, id: u32, delta: u32) -> Header {
     Header::new(FrameType::WindowUpdate, flags, id, delta)
 }
 
