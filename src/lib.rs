@@ -143,6 +143,8 @@ extern crate self as gobrpc;
 mod de;
 mod error;
 mod fxhash;
+#[cfg(feature = "plugin")]
+pub mod plugin;
 #[cfg(feature = "rpc")]
 pub mod rpc;
 pub mod schema;
