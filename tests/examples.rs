@@ -1,4 +1,5 @@
-//! Every example runs against the bundled Go server and exits 0.
+//! Every example runs against a Go process (the bundled Go server, or Go's client for the
+//! server examples) and exits 0.
 
 mod common;
 
