@@ -74,6 +74,10 @@ fn arith() -> Service {
             tokio::time::sleep(Duration::from_millis(args.a.max(0) as u64)).await;
             Result::Ok(Reply::default())
         })
+        // Go's take `args *Args`, as the debug page shows.
+        .pointer_arg("Mul")
+        .pointer_arg("String")
+        .pointer_arg("Error")
 }
 
 /// `type Embed struct { hidden }`: the method promoted from the unexported embedded type.
@@ -95,6 +99,10 @@ fn builtin_types() -> Service {
         .method("Array", |_: Context, args: Args| async move {
             Result::Ok([args.a, args.b])
         })
+        // Go's take `args *Args`, as the debug page shows.
+        .pointer_arg("Map")
+        .pointer_arg("Slice")
+        .pointer_arg("Array")
 }
 
 #[tokio::main]

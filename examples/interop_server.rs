@@ -8,7 +8,7 @@
 //!
 //! `cargo run --example interop_server -- -tcp 127.0.0.1:0 -http 127.0.0.1:0`
 
-use gobrpc::rpc::server::{Context, HttpPaths, Server};
+use gobrpc::rpc::server::{Context, HttpPaths, Server, Service};
 use gobrpc::types::{BigInt, GoTime};
 use gobrpc::GobType;
 use serde::{Deserialize, Serialize};
@@ -306,7 +306,15 @@ async fn main() -> anyhow::Result<()> {
         map: Mutex::default(),
         generation: tokio::sync::watch::Sender::new((0, String::new())),
     };
-    let echo = EchoImpl.into_service().dynamic_method(
+    // Go's methods that take their argument through a pointer (`args *Args`): the debug
+    // page shows it, as Go's does.
+    let arith = ["Mul", "String", "Error"]
+        .into_iter()
+        .fold(ArithImpl.into_service(), Service::pointer_arg);
+    let builtin = ["Map", "Slice", "Array"]
+        .into_iter()
+        .fold(BuiltinTypesImpl.into_service(), Service::pointer_arg);
+    let echo = EchoImpl.into_service().pointer_arg("Big").dynamic_method(
         "Any",
         "main.AnyHolder",
         "*main.AnyHolder",
@@ -315,8 +323,8 @@ async fn main() -> anyhow::Result<()> {
     );
     let server = Server::builder()
         .service(HelloImpl.into_service())
-        .service(ArithImpl.into_service())
-        .service(BuiltinTypesImpl.into_service())
+        .service(arith)
+        .service(builtin)
         .service(kv.into_service())
         .service(AuthImpl.into_service())
         .service(echo)

@@ -1,4 +1,5 @@
-//! Every example runs against the bundled Go server and exits 0.
+//! Every example runs against a Go process (the bundled Go server, or Go's client for the
+//! server examples) and exits 0.
 
 mod common;
 
@@ -113,6 +114,86 @@ fn tls() {
 fn reverse() {
     let out = run("reverse", &[common::gointerop().display().to_string()]);
     assert!(out.contains("Arith.Add(1, 2) = 3"), "{out}");
+}
+
+/// Runs a server example (its argument: the `gointerop` binary, whose `client-scenario` is
+/// Go's client on the other end) and checks that its output holds each of `wants`, in order.
+fn assert_server_example_prints(example: &str, wants: &[&str]) {
+    let out = run(example, &[common::gointerop().display().to_string()]);
+    let mut at = 0;
+    for want in wants {
+        match out[at..].find(want) {
+            Some(i) => at += i + want.len(),
+            None => panic!("{example}: no {want:?} after byte {at} of its output:\n{out}"),
+        }
+    }
+}
+
+/// Go's `client.Go` and `Done` against a Rust `HelloService`: the shared `Done` channel
+/// receives the five calls in the server's completion order, the reverse of sending order
+/// (each call is answered after the one sent after it).
+#[test]
+fn server_hello() {
+    assert_server_example_prints(
+        "server_hello",
+        &[
+            "go: Go(HelloService.Hello, gopher) = hello, gopher",
+            "go: sent: gopher-0; gopher-1; gopher-2; gopher-3; gopher-4",
+            "go: fan-in: hello, gopher-4; hello, gopher-3; hello, gopher-2; hello, gopher-1; hello, gopher-0",
+        ],
+    );
+}
+
+/// Two Go connections long-poll a Rust `Watch` while other calls go through on the same
+/// connections; one `Set` wakes both.
+#[test]
+fn server_watch() {
+    assert_server_example_prints(
+        "server_watch",
+        &[
+            "go: meanwhile on connection 1: Watchers() = 2",
+            "go: meanwhile on connection 2: Get(color) = red",
+            "go: both watches still pending",
+            "go: connection 1: Set(color, blue)",
+            "go: connection 1: Watch returned color",
+            "go: connection 2: Watch returned color",
+            "go: connection 2: Get(color) = blue",
+        ],
+    );
+}
+
+/// A login lives in its connection's state: the first Go connection logs in and is served,
+/// the second is refused.
+#[test]
+fn server_login() {
+    assert_server_example_prints(
+        "server_login",
+        &[
+            "go: connection 1: Auth.Secret = error: not logged in",
+            "go: connection 1: Auth.Login = error: invalid credentials",
+            "go: connection 1: Auth.Login = welcome gopher",
+            "go: connection 1: Auth.Whoami = gopher",
+            "go: connection 1: Auth.Secret = the cake is a lie",
+            "go: connection 2: Auth.Whoami = error: not logged in",
+            "go: connection 2: Auth.Secret = error: not logged in",
+            "go: connection 1: Auth.Secret = the cake is a lie",
+        ],
+    );
+}
+
+/// Rust dials a listening Go process and serves on that connection; Go calls it with
+/// `rpc.NewClient` over the accepted connection.
+#[test]
+fn server_dial_out() {
+    assert_server_example_prints(
+        "server_dial_out",
+        &[
+            "rust: the Go side hung up",
+            "go: accepted the Rust side's connection",
+            "go: HelloService.Hello(from go) = hello, from go",
+            "go: Arith.Add(1, 2) = 3",
+        ],
+    );
 }
 
 /// The README's demo command runs the examples, and says what it is doing before each slow

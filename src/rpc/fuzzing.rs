@@ -1,5 +1,6 @@
-//! Entry points for the fuzz targets (`fuzz/`): the response stream and the HTTP handshake,
-//! driven from bytes without a socket. Not part of the API.
+//! Entry points for the fuzz targets (`fuzz/`): the client's response stream, the server's
+//! request stream and the HTTP handshake, driven from bytes without a socket. Not part of
+//! the API.
 
 use super::codec::{Event, ResponseDecoder};
 use super::pending::{DynamicReply, Pending, Sink, Typed};
@@ -81,4 +82,124 @@ pub fn http_connect(reply: &[u8]) -> bool {
             .await
             .is_ok()
     })
+}
+
+/// Feeds `data` to a server's request decoder, in chunks of `chunk` bytes. The server has
+/// the methods the Go-written request fixtures (`fixtures/netrpc`) call, with the argument
+/// types Go's take (structs, strings, integers, maps, bytes, `time.Time`, `big.Int`, and a
+/// dynamic `TypedValue` for `Echo.Any`). Returns what it read, one line per request, then how
+/// the stream ended: reads split anywhere must read the same.
+pub fn server_request_stream(data: &[u8], chunk: usize) -> Vec<String> {
+    use super::server::codec::Request;
+    use super::server::{Context, Server, Service};
+    use crate::types::{BigInt, GoTime};
+    use std::collections::HashMap;
+
+    static SERVER: std::sync::OnceLock<Server> = std::sync::OnceLock::new();
+    let server = SERVER.get_or_init(|| {
+        #[derive(serde::Deserialize, crate::GobType)]
+        #[gob(name = "main.Args")]
+        #[allow(dead_code)]
+        struct Args {
+            #[serde(rename = "A")]
+            a: i64,
+            #[serde(rename = "B")]
+            b: i64,
+        }
+        #[derive(serde::Deserialize, crate::GobType)]
+        #[gob(name = "main.KV")]
+        #[allow(dead_code)]
+        struct Kv {
+            #[serde(rename = "Key")]
+            key: String,
+            #[serde(rename = "Value")]
+            value: crate::types::Bytes,
+        }
+        #[derive(serde::Deserialize, crate::GobType)]
+        #[gob(name = "main.Creds")]
+        #[allow(dead_code)]
+        struct Creds {
+            #[serde(rename = "User")]
+            user: String,
+            #[serde(rename = "Password")]
+            password: String,
+        }
+        #[derive(serde::Deserialize, crate::GobType)]
+        #[gob(name = "main.Point")]
+        #[allow(dead_code)]
+        struct Point {
+            #[serde(rename = "X")]
+            x: i64,
+            #[serde(rename = "Y")]
+            y: i64,
+        }
+        /// Adds method `name` taking an `A` (the reply is `struct{}`).
+        fn takes<A>(service: Service, name: &str) -> Service
+        where
+            A: serde::de::DeserializeOwned + crate::GobType + Send + 'static,
+        {
+            service.method(name, |_: Context, _: A| async { Ok::<(), String>(()) })
+        }
+        let arith = ["Add", "Mul", "Div", "Error"]
+            .into_iter()
+            .fold(Service::new(), takes::<Args>);
+        let arith = takes::<String>(takes::<Args>(arith, "String"), "Scan");
+        let builtin = ["Map", "Slice", "Array"]
+            .into_iter()
+            .fold(Service::new(), takes::<Args>);
+        let kv = takes::<Kv>(takes::<String>(Service::new(), "Get"), "Set");
+        let auth = takes::<i64>(takes::<Creds>(Service::new(), "Login"), "Whoami");
+        let echo = takes::<GoTime>(Service::new(), "Time");
+        let echo = takes::<serde_bytes::ByteBuf>(takes::<i64>(echo, "Fill"), "Bytes");
+        let echo = takes::<HashMap<String, HashMap<String, Vec<i64>>>>(echo, "Nested");
+        let echo = takes::<BigInt>(takes::<Point>(echo, "Point"), "Big");
+        let echo = echo.dynamic_method("Any", "main.AnyHolder", "*main.AnyHolder", |_, v| async {
+            Ok::<_, String>(v)
+        });
+        Server::builder()
+            .limits(Limits::default().max_message(1 << 20).max_depth(200))
+            .register("HelloService", takes::<String>(Service::new(), "Hello"))
+            .register("Arith", arith)
+            .register("BuiltinTypes", builtin)
+            .register("KVStoreService", kv)
+            .register("Auth", auth)
+            .register("Echo", echo)
+            .build()
+    });
+
+    let mut dec = server.request_decoder();
+    let mut buf = BytesMut::new();
+    let mut read = Vec::new();
+    let mut note = |r: Request| match r {
+        Request::Call {
+            seq,
+            service_method,
+            ..
+        } => read.push(format!("call {seq} {service_method}")),
+        Request::Invalid {
+            seq,
+            service_method,
+            error,
+        } => read.push(format!("invalid {seq} {service_method}: {error}")),
+    };
+    // Each piece as it arrives, then the end of input (`None`).
+    for piece in data.chunks(chunk.max(1)).map(Some).chain([None]) {
+        buf.extend_from_slice(piece.unwrap_or_default());
+        loop {
+            let next = match piece {
+                Some(_) => dec.decode(&mut buf),
+                None => dec.decode_eof(&mut buf),
+            };
+            match next {
+                Ok(Some(r)) => note(r),
+                Ok(None) => break,
+                Err(e) => {
+                    read.push(format!("ends: {}", e.0));
+                    return read;
+                }
+            }
+        }
+    }
+    read.push("end of input".into());
+    read
 }

@@ -150,8 +150,14 @@ where
                                 Err(panic.as_str())
                             }
                         };
+                        let outcome = match &outcome {
+                            Ok(Ok(_)) => "ok",
+                            Ok(Err(_)) => "error",
+                            Err(_) => "panicked",
+                        };
                         tracing::debug!(
                             duration_us = started.elapsed().as_micros() as u64,
+                            outcome,
                             error = result.err(),
                             "rpc: call done"
                         );

@@ -42,7 +42,7 @@
 //! start unbounded tasks); a reply that cannot be encoded is answered with the encoder's
 //! error instead of closing the connection.
 
-mod codec;
+pub(crate) mod codec;
 mod conn;
 mod context;
 mod header;
@@ -221,6 +221,12 @@ impl Server {
     /// The configuration in force.
     pub fn config(&self) -> &ServerConfig {
         &self.inner.config
+    }
+
+    /// A decoder of one connection's requests, as [`serve_conn`](Self::serve_conn) reads
+    /// them (the fuzz targets drive it without a socket).
+    pub(crate) fn request_decoder(&self) -> codec::RequestDecoder {
+        codec::RequestDecoder::new(self.inner.registry.clone(), self.inner.config.limits)
     }
 
     /// How many connections the accept loops are serving now.

@@ -113,10 +113,11 @@ where
             return Ok(None);
         };
         let handler = self.0.handler.clone();
+        // The handler is called inside the future, so that a handler that panics before
+        // it returns its future fails its own call too, not the connection's reader.
         let run: Invocation = Box::new(move |ctx| {
-            let fut = handler(ctx, args);
             Box::pin(async move {
-                match fut.await {
+                match handler(ctx, args).await {
                     Ok(reply) => Ok(Box::new(TypedReply(Some(reply))) as Box<dyn EncodeReply>),
                     Err(e) => Err(e.to_string()),
                 }
@@ -150,10 +151,11 @@ where
             return Ok(None);
         };
         let handler = self.0.handler.clone();
+        // The handler is called inside the future, so that a handler that panics before
+        // it returns its future fails its own call too, not the connection's reader.
         let run: Invocation = Box::new(move |ctx| {
-            let fut = handler(ctx, args);
             Box::pin(async move {
-                match fut.await {
+                match handler(ctx, args).await {
                     Ok(reply) => Ok(Box::new(DynamicReply(reply)) as Box<dyn EncodeReply>),
                     Err(e) => Err(e.to_string()),
                 }
@@ -164,6 +166,26 @@ where
 
     fn signature(&self) -> &Signature {
         &self.0.signature
+    }
+}
+
+/// A method served as another is, under another Go signature.
+struct Resigned {
+    inner: Arc<dyn Method>,
+    signature: Signature,
+}
+
+impl Method for Resigned {
+    fn decode(
+        &self,
+        st: &mut DecoderState,
+        buf: &[u8],
+    ) -> crate::Result<Option<(Invocation, usize)>> {
+        self.inner.decode(st, buf)
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
     }
 }
 
@@ -287,6 +309,33 @@ impl Service {
             name,
             Arc::new((dynamic, std::marker::PhantomData::<fn() -> E>)),
         );
+        self
+    }
+
+    /// Says that Go's method `name` takes its argument through a pointer
+    /// (`func (t *Arith) Mul(args *Args, reply *Reply) error`), so that the debug page shows
+    /// its signature as Go's does: `Mul(*main.Args, *main.Reply) error`. The wire is the
+    /// same either way.
+    ///
+    /// ```
+    /// use gobrpc::rpc::server::{Context, Service};
+    ///
+    /// let echo = Service::new()
+    ///     .method("Twice", |_: Context, n: i64| async move { Ok::<_, String>(2 * n) })
+    ///     .pointer_arg("Twice"); // Go: func (Echo) Twice(n *int, reply *int) error
+    /// ```
+    ///
+    /// # Panics
+    /// If there is no method `name`.
+    pub fn pointer_arg(mut self, name: &str) -> Self {
+        let inner = self.methods.get(name).cloned();
+        let inner = inner.unwrap_or_else(|| panic!("rpc: no method {name} to take a pointer"));
+        let mut signature = inner.signature().clone();
+        if !signature.arg.starts_with('*') {
+            signature.arg.insert(0, '*');
+        }
+        let method = Resigned { inner, signature };
+        self.methods.insert(name.to_string(), Arc::new(method));
         self
     }
 
