@@ -8,7 +8,7 @@
 //!
 //! `cargo run --example interop_server -- -tcp 127.0.0.1:0 -http 127.0.0.1:0`
 
-use gobrpc::rpc::server::{Context, HttpPaths, Server, Service};
+use gobrpc::rpc::server::{Context, HttpPaths, Server};
 use gobrpc::types::{BigInt, GoTime};
 use gobrpc::GobType;
 use serde::{Deserialize, Serialize};
@@ -83,10 +83,13 @@ impl Hello for HelloImpl {
 #[gobrpc::service]
 pub trait Arith {
     async fn add(&self, args: Args) -> Result<Reply>;
+    #[rpc(pointer_arg)] // Go: Mul(args *Args, …)
     async fn mul(&self, args: Args) -> Result<Reply>;
     async fn div(&self, args: Args) -> Result<Reply>;
+    #[rpc(pointer_arg)] // Go: String(args *Args, …)
     async fn string(&self, args: Args) -> Result<String>;
     async fn scan(&self, args: String) -> Result<Reply>;
+    #[rpc(pointer_arg)] // Go: Error(args *Args, …)
     async fn error(&self, args: Args) -> Result<Reply>;
     async fn sleep_milli(&self, args: Args) -> Result<Reply>;
 }
@@ -125,8 +128,11 @@ impl Arith for ArithImpl {
 
 #[gobrpc::service]
 pub trait BuiltinTypes {
+    #[rpc(pointer_arg)]
     async fn map(&self, args: Args) -> Result<HashMap<i64, i64>>;
+    #[rpc(pointer_arg)]
     async fn slice(&self, args: Args) -> Result<Vec<i64>>;
+    #[rpc(pointer_arg)]
     async fn array(&self, args: Args) -> Result<[i64; 2]>;
 }
 
@@ -224,6 +230,7 @@ pub trait Echo {
         &self,
         m: HashMap<String, HashMap<String, Vec<i64>>>,
     ) -> Result<HashMap<String, HashMap<String, Vec<i64>>>>;
+    #[rpc(pointer_arg)] // Go: Big(n *big.Int, reply *big.Int)
     async fn big(&self, n: BigInt) -> Result<BigInt>;
     async fn point(&self, p: Point) -> Result<Point>;
 }
@@ -306,15 +313,7 @@ async fn main() -> anyhow::Result<()> {
         map: Mutex::default(),
         generation: tokio::sync::watch::Sender::new((0, String::new())),
     };
-    // Go's methods that take their argument through a pointer (`args *Args`): the debug
-    // page shows it, as Go's does.
-    let arith = ["Mul", "String", "Error"]
-        .into_iter()
-        .fold(ArithImpl.into_service(), Service::pointer_arg);
-    let builtin = ["Map", "Slice", "Array"]
-        .into_iter()
-        .fold(BuiltinTypesImpl.into_service(), Service::pointer_arg);
-    let echo = EchoImpl.into_service().pointer_arg("Big").dynamic_method(
+    let echo = EchoImpl.into_service().dynamic_method(
         "Any",
         "main.AnyHolder",
         "*main.AnyHolder",
@@ -323,8 +322,8 @@ async fn main() -> anyhow::Result<()> {
     );
     let server = Server::builder()
         .service(HelloImpl.into_service())
-        .service(arith)
-        .service(builtin)
+        .service(ArithImpl.into_service())
+        .service(BuiltinTypesImpl.into_service())
         .service(kv.into_service())
         .service(AuthImpl.into_service())
         .service(echo)

@@ -172,7 +172,8 @@ pub use gobrpc_derive::{go_names, GobType};
 ///   `E: Display` is the error text Go's client receives. Signatures Go cannot serve (no
 ///   argument, several, no `Result`) are compile errors that say why.
 /// - Go's method name is the Rust name in CamelCase (`add` → `Add`, `get_all` → `GetAll`);
-///   `#[rpc(name = "...")]` sets it. The service name is the trait's name;
+///   `#[rpc(name = "...")]` sets it. `#[rpc(pointer_arg)]` says Go's method takes `*A`
+///   (`Mul(args *Args, reply *Reply)`): the debug page shows it so, as Go's does. The service name is the trait's name;
 ///   `#[gobrpc::service(name = "...")]` sets it.
 /// - The client has two methods per service method: `add(&args)` waits for the reply
 ///   (Go's `Call`), `add_go(&args)` returns the [`rpc::Call`] at once (Go's `Go`).

@@ -13,6 +13,8 @@ const GO_SHAPE: &str = "Go's net/rpc serves only `func (t *T) Method(args A, rep
 struct Method {
     ident: syn::Ident,
     go_name: String,
+    /// Go's method takes `*A` (shown so on the debug page).
+    pointer_arg: bool,
     takes_context: bool,
     arg: Type,
     /// The written return type: `Result<R, E>`, or an alias such as `Result<R>`.
@@ -22,24 +24,33 @@ struct Method {
     attrs: Vec<syn::Attribute>,
 }
 
-/// The `name = "..."` argument of `#[service(...)]` or `#[rpc(...)]`.
-fn name_arg(tokens: TokenStream, what: &str) -> syn::Result<Option<String>> {
+/// The `name = "..."` argument of `#[service(...)]` or `#[rpc(...)]`, and (for `#[rpc]`) the
+/// `pointer_arg` flag.
+fn name_arg(tokens: TokenStream, what: &str) -> syn::Result<(Option<String>, bool)> {
     if tokens.is_empty() {
-        return Ok(None);
+        return Ok((None, false));
     }
     let mut name = None;
+    let mut pointer_arg = false;
+    let rpc = what == "#[rpc]";
     let parser = syn::meta::parser(|meta| {
         if meta.path.is_ident("name") {
             name = Some(meta.value()?.parse::<LitStr>()?.value());
             Ok(())
+        } else if rpc && meta.path.is_ident("pointer_arg") {
+            pointer_arg = true;
+            Ok(())
         } else {
-            Err(meta.error(format!(
-                "unknown {what} argument: expected `name = \"...\"`"
-            )))
+            let expected = if rpc {
+                "`name = \"...\"` or `pointer_arg`"
+            } else {
+                "`name = \"...\"`"
+            };
+            Err(meta.error(format!("unknown {what} argument: expected {expected}")))
         }
     });
     syn::parse::Parser::parse2(parser, tokens)?;
-    Ok(name)
+    Ok((name, pointer_arg))
 }
 
 /// Go's exported name of a Rust method name: `add` → `Add`, `get_all` → `GetAll`.
@@ -83,6 +94,7 @@ fn is_context(ty: &Type) -> bool {
 
 fn parse_method(f: &mut syn::TraitItemFn) -> syn::Result<Method> {
     let mut go_name = None;
+    let mut pointer_arg = false;
     let mut errors = None::<syn::Error>;
     f.attrs.retain(|a| {
         if !a.path().is_ident("rpc") {
@@ -93,7 +105,10 @@ fn parse_method(f: &mut syn::TraitItemFn) -> syn::Result<Method> {
             _ => TokenStream::new(),
         };
         match name_arg(tokens, "#[rpc]") {
-            Ok(n) => go_name = n,
+            Ok((n, p)) => {
+                go_name = n.or(go_name.take());
+                pointer_arg |= p;
+            }
             Err(e) => errors = Some(e),
         }
         false
@@ -162,6 +177,7 @@ fn parse_method(f: &mut syn::TraitItemFn) -> syn::Result<Method> {
     Ok(Method {
         ident: sig.ident.clone(),
         go_name,
+        pointer_arg,
         takes_context,
         arg,
         ret,
@@ -173,7 +189,9 @@ fn parse_method(f: &mut syn::TraitItemFn) -> syn::Result<Method> {
 
 /// Expands `#[service]` on `item`.
 pub(crate) fn expand(args: TokenStream, mut item: ItemTrait) -> syn::Result<TokenStream> {
-    let service_name = name_arg(args, "#[service]")?.unwrap_or_else(|| item.ident.to_string());
+    let service_name = name_arg(args, "#[service]")?
+        .0
+        .unwrap_or_else(|| item.ident.to_string());
     let mut methods = Vec::new();
     let mut errors: Option<syn::Error> = None;
     for it in &mut item.items {
@@ -229,6 +247,7 @@ pub(crate) fn expand(args: TokenStream, mut item: ItemTrait) -> syn::Result<Toke
         } else {
             quote!({ let _ = ctx; this.#ident(args).await })
         };
+        let pointer = m.pointer_arg.then(|| quote!(.pointer_arg(#go_name)));
         quote_spanned! {m.sig.span()=>
             .method(#go_name, {
                 let this = this.clone();
@@ -237,6 +256,7 @@ pub(crate) fn expand(args: TokenStream, mut item: ItemTrait) -> syn::Result<Toke
                     async move { #call }
                 }
             })
+            #pointer
         }
     });
     let client_methods = methods.iter().map(|m| {
@@ -361,7 +381,7 @@ mod tests {
             trait Arith {
                 async fn add(&self, args: Args) -> Result<Reply, String>;
                 async fn login(&self, ctx: Context, args: String) -> Result<(), String>;
-                #[rpc(name = "Mul")]
+                #[rpc(name = "Mul", pointer_arg)]
                 async fn times(&self, args: Args) -> std::result::Result<i64, MyError>;
             }
         });
