@@ -5,7 +5,15 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
-/// Where a connection comes from.
+/// Where a connection comes from ([`Context::peer`]); it prints as an address.
+///
+/// ```
+/// use gobrpc::rpc::server::Peer;
+///
+/// let peer = Peer::Tcp("127.0.0.1:5000".parse().unwrap());
+/// assert_eq!(peer.to_string(), "127.0.0.1:5000");
+/// assert_eq!(Peer::Unknown.to_string(), "unknown");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Peer {
@@ -95,7 +103,25 @@ impl Connection {
     }
 }
 
-/// What a handler knows about the call it serves. Cheap to clone.
+/// What a handler knows about the call it serves: its connection's state, the peer, the
+/// sequence number. Cheap to clone.
+///
+/// ```
+/// use gobrpc::rpc::server::{Context, Service};
+///
+/// #[derive(Clone)]
+/// struct User(String);
+///
+/// // Go: one `Auth` receiver per connection, as `rpc.ServeConn` with a fresh server does.
+/// let auth = Service::new()
+///     .method("Login", |ctx: Context, name: String| async move {
+///         ctx.connection().insert(User(name.clone()));
+///         Ok::<_, String>(format!("welcome {name} from {}", ctx.peer()))
+///     })
+///     .method("Whoami", |ctx: Context, _: i64| async move {
+///         ctx.connection().get::<User>().map(|u| u.0).ok_or("not logged in")
+///     });
+/// ```
 #[derive(Debug, Clone)]
 pub struct Context {
     pub(crate) inner: Arc<ConnInfo>,

@@ -63,6 +63,18 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 /// How a [`Server`] behaves. Build one with [`Server::builder`].
+///
+/// ```
+/// let server = gobrpc::rpc::server::Server::builder()
+///     .max_calls_per_connection(64)
+///     .register("Echo", gobrpc::rpc::server::Service::new().method(
+///         "Echo",
+///         |_: gobrpc::rpc::server::Context, s: String| async move { Ok::<_, String>(s) },
+///     ))
+///     .build();
+/// assert_eq!(server.config().max_calls_per_connection, 64);
+/// assert_eq!(server.config().max_connections, 10_000); // the default
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ServerConfig {
@@ -91,6 +103,19 @@ impl Default for ServerConfig {
 }
 
 /// Builds a [`Server`]: register services, set limits.
+///
+/// ```
+/// use gobrpc::rpc::server::{Context, Server, Service};
+///
+/// let arith = Service::new()
+///     .method("Double", |_: Context, n: i64| async move { Ok::<_, String>(2 * n) });
+/// // Go: server.Register(new(Arith)); server.RegisterName("net.rpc.Arith", new(Arith))
+/// let server = Server::builder()
+///     .register("Arith", arith.clone())
+///     .register("net.rpc.Arith", arith)
+///     .limits(gobrpc::Limits::default().max_depth(100))
+///     .build();
+/// ```
 #[derive(Default)]
 #[must_use]
 pub struct ServerBuilder {
@@ -237,6 +262,24 @@ impl Server {
     /// Serves one connection over any stream until the client stops sending requests,
     /// then answers the calls in flight and closes (Go's `ServeConn`). The stream may be
     /// one the Rust side dialed: a Go process that accepted it calls Rust over it.
+    ///
+    /// ```
+    /// use gobrpc::rpc::{server::{Context, Server, Service}, Client};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), gobrpc::rpc::Error> {
+    /// let server = Server::builder()
+    ///     .register("Echo", Service::new().method("Echo", |_: Context, s: String| async move {
+    ///         Ok::<_, String>(s)
+    ///     }))
+    ///     .build();
+    /// let (ours, theirs) = tokio::io::duplex(4096);
+    /// tokio::spawn(async move { server.serve_conn(theirs).await });
+    /// let client = Client::new(ours);
+    /// let echoed: String = client.call("Echo.Echo", "hi").await?;
+    /// assert_eq!(echoed, "hi");
+    /// # Ok(()) }
+    /// ```
     pub async fn serve_conn<S>(&self, stream: S)
     where
         S: AsyncRead + AsyncWrite + Send + 'static,
