@@ -9,16 +9,10 @@ mod describe;
 mod dump;
 mod encode;
 mod exit;
-mod from_json;
 mod genrust;
-mod godecl;
-mod gojson;
-mod infer;
 mod jsonarg;
-mod marshal;
 mod output;
 mod typed;
-mod valuepath;
 
 use clap::{Parser, Subcommand};
 use std::time::Duration;
