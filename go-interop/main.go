@@ -19,7 +19,8 @@ const usage = `usage:
   gointerop netrpc-suite -tcp A -http B   Go's net/rpc server_test.go client cases against a server
   gointerop netrpc-diff -tcp A [-unix U] [-http H -http-path P]
                                           a scripted client suite; one JSON line per step (compare servers)
-  gointerop netrpc-record -script S -tcp A -out F   record one scripted stream's request and reply bytes`
+  gointerop netrpc-record -script S -tcp A -out F   record one scripted stream's request and reply bytes
+  gointerop tap-check -addr A [-http] -log F   call through gobrpc tap --json, check its lines (F) against Go's calls`
 
 func main() {
 	// Decoded times whose offset matches time.Local would get the Local
@@ -62,6 +63,8 @@ func main() {
 		err = cmdNetrpcDiff(os.Args[2:])
 	case "netrpc-record":
 		err = cmdNetrpcRecord(os.Args[2:])
+	case "tap-check":
+		err = cmdTapCheck(os.Args[2:])
 	default:
 		fmt.Fprintln(os.Stderr, usage)
 		os.Exit(2)

@@ -154,6 +154,8 @@ pub mod json;
 pub mod rpc;
 pub mod schema;
 mod ser;
+#[cfg(all(feature = "json", feature = "rpc"))]
+pub mod tap;
 pub mod types;
 pub mod value;
 pub mod wire;
