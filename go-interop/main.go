@@ -21,7 +21,8 @@ const usage = `usage:
                                           a scripted client suite; one JSON line per step (compare servers)
   gointerop netrpc-record -script S -tcp A -out F   record one scripted stream's request and reply bytes
   gointerop client-scenario -scenario NAME (-addr A | -listen L)
-                                          Go's client in one of the Rust server examples' scenarios`
+                                          Go's client in one of the Rust server examples' scenarios
+  gointerop tap-check -addr A [-http] -log F   call through gobrpc tap --json, check its lines (F) against Go's calls`
 
 func main() {
 	// Decoded times whose offset matches time.Local would get the Local
@@ -66,6 +67,8 @@ func main() {
 		err = cmdNetrpcRecord(os.Args[2:])
 	case "client-scenario":
 		err = cmdClientScenario(os.Args[2:])
+	case "tap-check":
+		err = cmdTapCheck(os.Args[2:])
 	default:
 		fmt.Fprintln(os.Stderr, usage)
 		os.Exit(2)

@@ -84,6 +84,9 @@
 //!   with safe defaults; decoding never panics and never allocates more than the input
 //!   justifies.
 //! - The client: [`rpc::Client`] (feature `rpc`, on by default).
+//! - JSON (feature `json`): Go type declarations parsed from Go source ([`decl`]), gob values
+//!   from JSON and Go's `encoding/json` rendering of any decoded value ([`json`]), and
+//!   `Client::call_json` to call any method with JSON arguments.
 //!
 //! # Mapping Go types to Rust
 //!
@@ -141,14 +144,20 @@
 extern crate self as gobrpc;
 
 mod de;
+#[cfg(feature = "json")]
+pub mod decl;
 mod error;
 mod fxhash;
+#[cfg(feature = "json")]
+pub mod json;
 #[cfg(feature = "plugin")]
 pub mod plugin;
 #[cfg(feature = "rpc")]
 pub mod rpc;
 pub mod schema;
 mod ser;
+#[cfg(all(feature = "json", feature = "rpc"))]
+pub mod tap;
 pub mod types;
 pub mod value;
 pub mod wire;

@@ -168,6 +168,61 @@ impl Client {
         call.await.map(|r| r.0)
     }
 
+    /// Calls `service_method` with a JSON argument of the Go type `arg_type` declared in
+    /// `decls` (a declared name or a type expression such as `[]int`), and returns the reply
+    /// as Go's `encoding/json` prints it (feature `json`). The argument's gob bytes are those
+    /// Go's encoder sends for the value Go's `json.Unmarshal` makes of `args` (the rules are in
+    /// [`crate::json`]); the reply needs no declaration.
+    ///
+    /// ```
+    /// use gobrpc::decl::Decls;
+    /// use gobrpc::rpc::Client;
+    /// use serde_json::json;
+    /// # use gobrpc::rpc::server::{Context, Server, Service};
+    /// # use gobrpc::{TypedValue, Value};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let arith = Service::named("Arith").dynamic_method("Add", "main.Args", "*int", |_: Context, tv: TypedValue| async move {
+    /// #     let Value::Struct(fields) = tv.value else { return Err("not a struct") };
+    /// #     let sum = fields.iter().map(|(_, v)| match v { Value::Int(i) => *i, _ => 0 }).sum();
+    /// #     Ok(TypedValue::infer(Value::Int(sum)))
+    /// # });
+    /// # let server = Server::builder().service(arith).build();
+    /// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let addr = listener.local_addr()?;
+    /// # tokio::spawn(async move { server.serve(listener).await });
+    /// // The Go declarations of the server's types, as they are in its source:
+    /// let decls = Decls::parse(r#"
+    ///     package main
+    ///     type Args struct { A, B int }
+    /// "#)?;
+    /// let client = Client::dial(addr).await?;
+    /// let reply = client.call_json("Arith.Add", &decls, "Args", &json!({"A": 7, "B": 8})).await?;
+    /// assert_eq!(reply, json!(15));
+    ///
+    /// // A JSON argument that does not fit the declaration never reaches the wire:
+    /// let err = client.call_json("Arith.Add", &decls, "Args", &json!({"A": "7"})).await.unwrap_err();
+    /// assert_eq!(err.to_string(), "argument: at `A`: expected an integer for int, found string \"7\"");
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "json")]
+    pub async fn call_json(
+        &self,
+        service_method: &str,
+        decls: &crate::decl::Decls,
+        arg_type: &str,
+        args: &serde_json::Value,
+    ) -> std::result::Result<serde_json::Value, crate::json::CallError> {
+        use crate::json::CallError;
+        let arg = decls.typed_value(arg_type, args).map_err(CallError::Args)?;
+        let reply = self
+            .call_value(service_method, &arg)
+            .await
+            .map_err(CallError::Call)?;
+        crate::json::to_json_value(&reply).map_err(CallError::Reply)
+    }
+
     pub(crate) fn go_with<R: Reply>(
         &self,
         service_method: &str,

@@ -5,33 +5,24 @@ use crate::wire::{CommonType, FieldType, MarshalerKind, TypeId, WireType};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-struct Infer {
+/// Type definitions made up for values that came without them: ids from Go's first user id,
+/// one id per distinct definition. Shared by [`TypedValue::infer`] and the JSON module's
+/// inference of a Go type from JSON alone.
+#[derive(Default)]
+pub(crate) struct Definitions {
     table: TypeTable,
     /// Structurally equal definitions share one id.
     known: HashMap<WireType, TypeId>,
     next: i32,
 }
 
-pub(super) fn infer(mut value: Value) -> TypedValue {
-    let mut inf = Infer {
-        table: TypeTable::default(),
-        known: HashMap::new(),
-        next: TypeId::FIRST_USER.0,
-    };
-    let ty = inf.type_of(&mut value);
-    TypedValue {
-        value,
-        ty,
-        types: inf.table,
-    }
-}
-
-impl Infer {
-    fn define(&mut self, def: WireType) -> TypeId {
+impl Definitions {
+    /// The id of `def`, defining it if it is new (its `CommonType` id is filled in).
+    pub(crate) fn define(&mut self, def: WireType) -> TypeId {
         if let Some(&id) = self.known.get(&def) {
             return id;
         }
-        let id = TypeId(self.next);
+        let id = TypeId(TypeId::FIRST_USER.0 + self.next);
         self.next += 1;
         let mut stored = def.clone();
         match &mut stored {
@@ -44,6 +35,33 @@ impl Infer {
         self.table.types.insert(id.0, Arc::new(stored));
         self.known.insert(def, id);
         id
+    }
+
+    /// The value `value` of type `ty` with the definitions made so far.
+    pub(crate) fn finish(self, value: Value, ty: TypeId) -> TypedValue {
+        TypedValue {
+            value,
+            ty,
+            types: self.table,
+        }
+    }
+}
+
+struct Infer {
+    defs: Definitions,
+}
+
+pub(super) fn infer(mut value: Value) -> TypedValue {
+    let mut inf = Infer {
+        defs: Definitions::default(),
+    };
+    let ty = inf.type_of(&mut value);
+    inf.defs.finish(value, ty)
+}
+
+impl Infer {
+    fn define(&mut self, def: WireType) -> TypeId {
+        self.defs.define(def)
     }
 
     /// The element type of a sequence: its first element's, applied to every element so

@@ -34,6 +34,8 @@
 mod decode;
 mod encode;
 mod infer;
+#[cfg(feature = "json")]
+pub(crate) use infer::Definitions;
 mod serde_impls;
 
 use crate::error::Result;

@@ -1,7 +1,7 @@
 //! `gobrpc dump` without `--json`: the stream walked byte by byte for a human, every
 //! message, type definition, field and value with the byte offset it starts at.
 
-use crate::gojson;
+use gobrpc::json as gojson;
 use gobrpc::wire::{Builtin, Input, MarshalerKind, TypeId, WireType};
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -333,7 +333,7 @@ impl Annotator<'_, '_> {
             WireType::Marshaler { common, kind } => {
                 let b = self.input.read_bytes().map_err(|e| self.err(e))?;
                 let mut shown = String::new();
-                gojson::marshaler_text(&common.name, *kind, b, &mut shown);
+                gojson::write_marshaler_text(&common.name, *kind, b, &mut shown);
                 let text = format!("{name} {} ({} bytes) = {shown}", kind_name(*kind), b.len());
                 self.emit(at, &Self::label(label, &text));
             }
@@ -393,7 +393,7 @@ fn kind_name(k: MarshalerKind) -> &'static str {
 
 fn show_float(f: f64) -> String {
     let mut s = String::new();
-    gojson::float(f, &mut s);
+    gojson::write_float(f, &mut s);
     s.trim_matches('"').to_string()
 }
 

@@ -2,7 +2,8 @@
 //! printed as `dump --json` prints a value.
 
 use crate::exit::{Failure, Result};
-use crate::{describe, gojson, infer, jsonarg, output, typed};
+use crate::{describe, jsonarg, output, typed};
+use gobrpc::json as gojson;
 use gobrpc::rpc::{Client, Error as RpcError};
 use gobrpc::{Category, TypedValue};
 use std::sync::Arc;
@@ -50,7 +51,7 @@ pub fn run(a: CallArgs) -> Result<()> {
         }
         (None, None) => {
             let (tv, go) =
-                infer::infer(&json).map_err(|e| Failure::input(format!("argument: {e}")))?;
+                gojson::infer(&json).map_err(|e| Failure::input(format!("argument: {e}")))?;
             inferred = Some(go);
             tv
         }

@@ -2,7 +2,8 @@
 //! Go's `rpc.HandleHTTP` serves (`/debug/rpc`).
 
 use crate::exit::{Failure, Result};
-use crate::{gojson, output};
+use crate::output;
+use gobrpc::json as gojson;
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::Duration;
@@ -51,18 +52,18 @@ pub fn run(addr: &str, path: &str, json: bool, timeout: Duration) -> Result<()> 
                 s.push(',');
             }
             s.push_str("{\"service\":");
-            gojson::string(svc.name.as_bytes(), &mut s);
+            gojson::write_string(svc.name.as_bytes(), &mut s);
             s.push_str(",\"methods\":[");
             for (j, m) in svc.methods.iter().enumerate() {
                 if j > 0 {
                     s.push(',');
                 }
                 s.push_str("{\"name\":");
-                gojson::string(m.name.as_bytes(), &mut s);
+                gojson::write_string(m.name.as_bytes(), &mut s);
                 s.push_str(",\"arg_type\":");
-                gojson::string(m.arg.as_bytes(), &mut s);
+                gojson::write_string(m.arg.as_bytes(), &mut s);
                 s.push_str(",\"reply_type\":");
-                gojson::string(m.reply.as_bytes(), &mut s);
+                gojson::write_string(m.reply.as_bytes(), &mut s);
                 if let Some(c) = m.calls {
                     s.push_str(&format!(",\"calls\":{c}"));
                 }

@@ -2,7 +2,8 @@
 //! annotated walk for humans.
 
 use crate::exit::{Failure, Result};
-use crate::{annotate, gojson, output};
+use crate::{annotate, output};
+use gobrpc::json as gojson;
 use gobrpc::{Category, DecoderState};
 
 /// Reads the whole input: a file, or stdin for `-` or none.

@@ -25,7 +25,7 @@ mod names;
 mod render;
 
 use crate::exit::{Failure, Result};
-use crate::godecl::{Decls, IntKind, Kind, TyRef, UintKind};
+use gobrpc::decl::{Decls, IntKind, Kind, TyRef, UintKind};
 use std::collections::HashMap;
 
 /// A Rust type as generated.

@@ -9,16 +9,11 @@ mod describe;
 mod dump;
 mod encode;
 mod exit;
-mod from_json;
 mod genrust;
-mod godecl;
-mod gojson;
-mod infer;
 mod jsonarg;
-mod marshal;
 mod output;
+mod tap;
 mod typed;
-mod valuepath;
 
 use clap::{Parser, Subcommand};
 use std::time::Duration;
@@ -129,6 +124,32 @@ enum Cmd {
         #[arg(short, long, value_name = "FILE")]
         output: Option<String>,
     },
+    /// Forward net/rpc connections to a server unchanged, printing each call (args, reply or
+    /// error, latency) as it passes.
+    #[command(
+        after_help = "LISTEN and UPSTREAM are host:port, or unix:PATH for a Unix \
+        socket. Every byte is forwarded unchanged in both directions; a stream the tap cannot \
+        decode is reported and still forwarded. With --json each line is one JSON object: \
+        {\"time\",\"conn\",\"seq\",\"method\",\"args\", and \"reply\" with \"latency_ns\", \
+        or \"error\" with \"latency_ns\", or \"unanswered\":true}, or a problem \
+        {\"time\",\"conn\",\"stream\",\"problem\"}; values as `dump --json` prints them. \
+        The listening address is printed on stderr."
+    )]
+    Tap {
+        /// One JSON line per call (see below) instead of a line for people.
+        #[arg(long)]
+        json: bool,
+        /// Clients connect with HTTP CONNECT (Go's rpc.DialHTTP): forward the exchange, then
+        /// decode.
+        #[arg(long)]
+        http: bool,
+        /// Where Go clients connect (host:port, :0 for any port, or unix:PATH).
+        #[arg(value_name = "LISTEN")]
+        listen: String,
+        /// The server (host:port or unix:PATH).
+        #[arg(value_name = "UPSTREAM")]
+        upstream: String,
+    },
     /// List the services and methods of a Go server from its HTTP debug page.
     Describe {
         /// host:port of the server's HTTP listener.
@@ -190,6 +211,12 @@ fn run(cli: Cli) -> exit::Result<()> {
             type_names,
             output,
         } => genrust::run(&types, &type_names, output.as_deref()),
+        Cmd::Tap {
+            json,
+            http,
+            listen,
+            upstream,
+        } => tap::run(&listen, &upstream, json, http),
         Cmd::Describe {
             addr,
             path,

@@ -2,8 +2,8 @@
 //! parsed by `godecl`, JSON converted by `from_json`; errors as one line of input error.
 
 use crate::exit::{Failure, Result};
-use crate::from_json::JsonEncoder;
-use crate::godecl::Decls;
+use gobrpc::decl::Decls;
+use gobrpc::json::JsonEncoder;
 use gobrpc::TypedValue;
 
 /// A declared Go type, turning JSON values into gob values for one stream.

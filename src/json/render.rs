@@ -1,20 +1,11 @@
 //! A decoded gob value as Go's `encoding/json` prints it (`json.Marshal` of the value decoded
-//! into its Go type), walking the value beside its wire types.
-//!
-//! Where the wire cannot say what Go would print, the conventions are: a struct field absent
-//! on the wire is its type's zero value (zero-filled objects and arrays for structs and arrays,
-//! `null` for a struct that contains itself, which can only be a nil pointer); maps whose keys
-//! are not strings or integers are arrays of `[key, value]` pairs; NaN and infinities are the
-//! strings `"NaN"`, `"+Inf"`, `"-Inf"`; complex numbers are `[re, im]`; marshalers other than
-//! `time.Time`, `big.Int`, `big.Rat`, `big.Float` and `netip.Addr` (see `marshal`) are
-//! `{"$type": name, "$base64": payload}`.
-//! Gob sends `float32` and `float64` alike; a float that is exactly a `float32` and whose
-//! shortest `float32` spelling is shorter is printed the way Go prints a `float32`.
+//! into its Go type), walking the value beside its wire types (the conventions are in the
+//! [module docs](crate::json#rendering-conventions)).
 
-use crate::marshal::{self, Known};
-use gobrpc::value::TypeTable;
-use gobrpc::wire::{MarshalerKind, TypeId, WireType};
-use gobrpc::{TypedValue, Value};
+use crate::json::marshal::{self, Known};
+use crate::value::TypeTable;
+use crate::wire::{MarshalerKind, TypeId, WireType};
+use crate::{TypedValue, Value};
 use std::fmt::Write;
 
 /// The most zero values (absent fields, and what zero arrays and structs hold) one value
@@ -23,8 +14,49 @@ const ZERO_BUDGET: u64 = 1 << 24;
 /// The deepest nesting of zero values (a chain of distinct struct or array types).
 const MAX_ZERO_DEPTH: usize = 500;
 
-/// Go's JSON for a decoded value, on one line.
-pub fn to_json(tv: &TypedValue) -> Result<String, String> {
+/// A value that cannot be printed: it does not match its own type definitions (a
+/// hand-built [`TypedValue`]), or its zero values would be too large to print.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RenderError {
+    /// What is wrong, in words.
+    pub message: String,
+}
+
+impl std::fmt::Display for RenderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for RenderError {}
+
+/// Go's JSON for a decoded value, on one line: what Go's `json.Marshal` prints for the value
+/// decoded into its Go type (the conventions are in the [module docs](crate::json)).
+///
+/// ```
+/// use gobrpc::{TypedValue, Value};
+///
+/// let tv = TypedValue::infer(Value::Struct(vec![
+///     ("Name".into(), Value::String("<b>".into())),
+///     ("Ratio".into(), Value::Float(1e21)),
+/// ]));
+/// assert_eq!(gobrpc::json::to_json(&tv)?, r#"{"Name":"\u003cb\u003e","Ratio":1e+21}"#);
+/// # Ok::<(), gobrpc::json::RenderError>(())
+/// ```
+pub fn to_json(tv: &TypedValue) -> Result<String, RenderError> {
+    render(tv).map_err(|message| RenderError { message })
+}
+
+/// [`to_json`] as a `serde_json` value (object keys in Go's order).
+pub fn to_json_value(tv: &TypedValue) -> Result<serde_json::Value, RenderError> {
+    let text = to_json(tv)?;
+    serde_json::from_str(&text).map_err(|e| RenderError {
+        message: format!("the rendered JSON does not parse: {e}"),
+    })
+}
+
+fn render(tv: &TypedValue) -> Result<String, String> {
     let mut w = Writer {
         types: &tv.types,
         out: String::new(),
@@ -56,7 +88,7 @@ impl Writer<'_> {
     /// Writes `v` of type `ty`; `iface` is the name an enclosing interface gave it.
     fn value(&mut self, v: &Value, ty: TypeId, iface: Option<&str>) -> Result<(), String> {
         if let Some(b) = ty.builtin() {
-            use gobrpc::wire::Builtin as B;
+            use crate::wire::Builtin as B;
             match (b, v) {
                 (B::Bytes, Value::Bytes(b)) if b.is_empty() => self.out.push_str("null"),
                 (B::Bytes, Value::Bytes(b)) => {
@@ -90,7 +122,7 @@ impl Writer<'_> {
                     if i > 0 {
                         self.out.push(',');
                     }
-                    string(f.name.as_bytes(), &mut self.out);
+                    write_string(f.name.as_bytes(), &mut self.out);
                     self.out.push(':');
                     match vals.iter().find(|(n, _)| *n == f.name) {
                         Some((_, fv)) => self.value(fv, f.id, None)?,
@@ -115,17 +147,17 @@ impl Writer<'_> {
             Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Value::Int(i) => write!(out, "{i}").expect("write to a String"),
             Value::Uint(u) => write!(out, "{u}").expect("write to a String"),
-            Value::Float(f) => float(*f, out),
+            Value::Float(f) => write_float(*f, out),
             Value::Complex(re, im) => {
                 out.push('[');
-                float(*re, out);
+                write_float(*re, out);
                 out.push(',');
-                float(*im, out);
+                write_float(*im, out);
                 out.push(']');
             }
-            Value::String(s) => string(s.as_bytes(), out),
+            Value::String(s) => write_string(s.as_bytes(), out),
             // A Go string that is not UTF-8 (Go's JSON replaces each bad byte).
-            Value::Bytes(b) => string(b, out),
+            Value::Bytes(b) => write_string(b, out),
             other => return Err(format!("unexpected value {other:?} for a builtin type")),
         }
         Ok(())
@@ -165,7 +197,7 @@ impl Writer<'_> {
                 if i > 0 {
                     self.out.push(',');
                 }
-                string(k.as_bytes(), &mut self.out);
+                write_string(k.as_bytes(), &mut self.out);
                 self.out.push(':');
                 self.value(v, elem, None)?;
             }
@@ -201,7 +233,7 @@ impl Writer<'_> {
 
     fn zero_inner(&mut self, ty: TypeId) -> Result<(), String> {
         if let Some(b) = ty.builtin() {
-            use gobrpc::wire::Builtin as B;
+            use crate::wire::Builtin as B;
             self.out.push_str(match b {
                 B::Bool => "false",
                 B::Int | B::Uint | B::Float => "0",
@@ -241,7 +273,7 @@ impl Writer<'_> {
                     if i > 0 {
                         self.out.push(',');
                     }
-                    string(f.name.as_bytes(), &mut self.out);
+                    write_string(f.name.as_bytes(), &mut self.out);
                     self.out.push(':');
                     self.zero(f.id)?;
                 }
@@ -260,12 +292,12 @@ impl Writer<'_> {
 /// `{"$type": name, "$base64": payload}`.
 fn marshaler(names: &[&str], kind: MarshalerKind, b: &[u8], out: &mut String) {
     match marshal::known(names, kind, b) {
-        Some(Known::Text(s)) => string(s.as_bytes(), out),
+        Some(Known::Text(s)) => write_string(s.as_bytes(), out),
         Some(Known::Number(s)) => out.push_str(&s),
         None => {
             let name = names.iter().find(|n| !n.is_empty()).copied().unwrap_or("");
             out.push_str("{\"$type\":");
-            string(name.as_bytes(), out);
+            write_string(name.as_bytes(), out);
             out.push_str(",\"$base64\":\"");
             base64(b, out);
             out.push_str("\"}");
@@ -273,8 +305,9 @@ fn marshaler(names: &[&str], kind: MarshalerKind, b: &[u8], out: &mut String) {
     }
 }
 
-/// A marshaler's payload for a human: the known ones as text, others in hex.
-pub fn marshaler_text(name: &str, kind: MarshalerKind, b: &[u8], out: &mut String) {
+/// A marshaler's payload for a human (`dump`'s annotated walk, the tap's lines): the known
+/// ones (`time.Time`, `big.Int`, …) as text, others as hex bytes.
+pub fn write_marshaler_text(name: &str, kind: MarshalerKind, b: &[u8], out: &mut String) {
     match marshal::known(&[name], kind, b) {
         Some(Known::Text(s)) => write!(out, "{s:?}").expect("write to a String"),
         Some(Known::Number(s)) => out.push_str(&s),
@@ -294,7 +327,7 @@ pub fn marshaler_text(name: &str, kind: MarshalerKind, b: &[u8], out: &mut Strin
 
 /// Go's JSON number for a float (`encoding/json`'s float encoder), or the strings `"NaN"`,
 /// `"+Inf"`, `"-Inf"`.
-pub fn float(f: f64, out: &mut String) {
+pub fn write_float(f: f64, out: &mut String) {
     if f.is_nan() {
         out.push_str("\"NaN\"");
         return;
@@ -376,7 +409,7 @@ fn shortest(s: &str) -> (String, i32) {
 
 /// A JSON string as Go's `encoding/json` writes it: HTML-safe, each byte of invalid UTF-8
 /// as `\ufffd`.
-pub fn string(b: &[u8], out: &mut String) {
+pub fn write_string(b: &[u8], out: &mut String) {
     out.push('"');
     for chunk in b.utf8_chunks() {
         for c in chunk.valid().chars() {
@@ -405,7 +438,7 @@ pub fn string(b: &[u8], out: &mut String) {
 }
 
 /// Standard base64 with padding.
-pub fn base64(b: &[u8], out: &mut String) {
+pub(crate) fn base64(b: &[u8], out: &mut String) {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     for c in b.chunks(3) {
         let n = (c[0] as u32) << 16
@@ -432,7 +465,7 @@ mod tests {
 
     fn f(x: f64) -> String {
         let mut s = String::new();
-        float(x, &mut s);
+        write_float(x, &mut s);
         s
     }
 
@@ -456,7 +489,7 @@ mod tests {
     #[test]
     fn strings_and_base64() {
         let mut s = String::new();
-        string(b"a<b>\"\n\x01\xff", &mut s);
+        write_string(b"a<b>\"\n\x01\xff", &mut s);
         assert_eq!(s, r#""a\u003cb\u003e\"\n\u0001\ufffd""#);
         let mut s = String::new();
         base64(b"\x00\x01\x02\x03", &mut s);

@@ -1,6 +1,6 @@
 //! Text forms of gob payloads: RFC 3339 times, decimal big integers, base64.
 
-use gobrpc::types::{BigInt, GoTime};
+use crate::types::{BigInt, GoTime};
 
 /// Go's `time.Time` from its JSON form, RFC 3339 with optional fractional seconds
 /// (`2009-11-10T23:00:00.5+01:00`). `Z` gives UTC; a numeric offset, even `+00:00`, gives a

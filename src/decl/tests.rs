@@ -1,6 +1,6 @@
 use super::*;
-use gobrpc::value::TypeTable;
-use gobrpc::wire::{CommonType, FieldType, MarshalerKind, TypeId, WireType};
+use crate::value::TypeTable;
+use crate::wire::{CommonType, FieldType, MarshalerKind, TypeId, WireType};
 
 fn decls(src: &str) -> Decls {
     Decls::parse(src).unwrap_or_else(|e| panic!("{e}\n{src}"))

@@ -2,8 +2,8 @@
 //! step for step, so that ids, names and the order of definitions are Go's.
 
 use super::{DeclError, Decls, Kind, TyRef, UintKind};
-use gobrpc::value::TypeTable;
-use gobrpc::wire::{CommonType, FieldType, MarshalerKind, TypeId, WireType};
+use crate::value::TypeTable;
+use crate::wire::{CommonType, FieldType, MarshalerKind, TypeId, WireType};
 use std::collections::{HashMap, HashSet};
 
 /// Go's `userTypeInfo`.

@@ -1,44 +1,26 @@
-//! JSON values to gob values of a declared Go type: Go's `encoding/json` conventions in
-//! reverse, then Go's gob encoder's rules for what a struct leaves out.
-//!
-//! - objects are structs (keys are Go field names or `json:"…"` tag names, matched exactly or
-//!   else case-insensitively; fields promoted from embedded structs are accepted, as is the
-//!   embedded struct by name) or maps (keys parsed for integer, float, bool, `time.Time`
-//!   and `big.Int` key types; any map may also be an array of `[key, value]` pairs);
-//! - integers are range-checked against their kind; floats may be `"NaN"`, `"+Inf"`,
-//!   `"-Inf"`; complex numbers are `[re, im]`; `[]byte` is standard padded base64 (or an
-//!   array of numbers); arrays need exactly their length; `null` is nil for pointers, maps,
-//!   slices and interfaces and the zero value for everything else;
-//! - `time.Time` is an RFC 3339 string, `big.Int` a JSON integer or a decimal string;
-//! - an `interface{}` holds what Go's JSON decoder would give it, under the names Go's gob
-//!   registers: `"string"`, `"bool"`, `"int"` (whole numbers), `"float64"`,
-//!   `"[]interface {}"`, `"map[string]interface {}"` (the latter two must be registered
-//!   with `gob.Register` on the Go side). `{"$type": "main.Point", "$value": {…}}` puts a
-//!   value of any declared type in an interface, under that registered name.
-//!
-//! Struct fields are omitted as Go's encoder omits them: zero numbers, `false`, `""`, empty
-//! slices, nil maps, pointers and interfaces, the zero `time.Time`; an empty non-nil map,
-//! nested structs, arrays and `big.Int` values are always sent.
+//! JSON values to gob values of a declared Go type (the rules are in the [module
+//! docs](crate::json#from-json-to-a-declared-type)).
 
 mod scalars;
 mod structs;
 #[cfg(test)]
 mod tests;
 
-use crate::godecl::{DeclError, Decls, GobTypes, Kind, TyRef};
-use gobrpc::types::{BigInt, GoTime};
-use gobrpc::value::{Interface, TypedValue, Value};
-use gobrpc::wire::TypeId;
+use crate::decl::{DeclError, Decls, GobTypes, Kind, TyRef};
+use crate::types::{BigInt, GoTime};
+use crate::value::{Interface, TypedValue, Value};
+use crate::wire::TypeId;
 use serde_json::{Map, Value as Json};
 use std::collections::HashMap;
 use std::fmt;
-use std::rc::Rc;
+use std::sync::Arc;
 use structs::JsonField;
 
 /// A JSON value that does not fit the declared type: where (a value path such as
-/// `.Items[3].Name`, empty for the whole value; shown in [`crate::valuepath`]'s notation)
+/// `.Items[3].Name`, empty for the whole value; shown in Go's expression syntax)
 /// and what was expected and found.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ValueError {
     /// The JSON path of the offending value.
     pub path: String,
@@ -48,7 +30,7 @@ pub struct ValueError {
 
 impl fmt::Display for ValueError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", crate::valuepath::at(&self.path), self.message)
+        write!(f, "{}: {}", crate::json::path::at(&self.path), self.message)
     }
 }
 
@@ -65,14 +47,14 @@ impl From<DeclError> for ValueError {
 
 /// Turns JSON values into gob values of one declared type, for one gob stream: the type ids
 /// it assigns (Go's, from 64) stay valid from value to value, so encode every value it makes
-/// with the same [`EncoderState`](gobrpc::EncoderState), in order.
+/// with the same [`EncoderState`](crate::EncoderState), in order.
 #[derive(Debug, Clone)]
 pub struct JsonEncoder {
     decls: Decls,
     root: TyRef,
     root_id: TypeId,
     gob: GobTypes,
-    fields: HashMap<TyRef, Rc<Vec<JsonField>>>,
+    fields: HashMap<TyRef, Arc<Vec<JsonField>>>,
     any: Builtins,
 }
 
@@ -122,11 +104,13 @@ impl JsonEncoder {
     }
 }
 
-/// The gob value of one JSON value of type `root` (for a stream of values, use
-/// [`JsonEncoder`]).
-#[allow(dead_code)] // a one-shot convenience; the tool streams through JsonEncoder
-pub fn value_for(decls: &Decls, root: &str, json: &Json) -> Result<TypedValue, ValueError> {
-    JsonEncoder::new(decls.clone(), root)?.value(json)
+impl Decls {
+    /// The gob value of one JSON value of type `type_name` (a declared name or a type
+    /// expression such as `[]Point` or `map[string]int`), with the type definitions Go
+    /// sends for it on a fresh stream. For a stream of values use [`JsonEncoder`].
+    pub fn typed_value(&self, type_name: &str, json: &Json) -> Result<TypedValue, ValueError> {
+        JsonEncoder::new(self.clone(), type_name)?.value(json)
+    }
 }
 
 /// How deeply a value may nest (levels of structs, elements and pointers, zero values of
@@ -161,7 +145,7 @@ impl Out {
 struct Conv<'a> {
     d: &'a mut Decls,
     gob: &'a mut GobTypes,
-    fields: &'a mut HashMap<TyRef, Rc<Vec<JsonField>>>,
+    fields: &'a mut HashMap<TyRef, Arc<Vec<JsonField>>>,
     path: String,
     budget: usize,
     depth: usize,
@@ -210,19 +194,19 @@ impl Conv<'_> {
             Kind::Bool => "bool",
             Kind::String => "string",
             Kind::Int(k) => match k {
-                crate::godecl::IntKind::Int => "int",
-                crate::godecl::IntKind::Int8 => "int8",
-                crate::godecl::IntKind::Int16 => "int16",
-                crate::godecl::IntKind::Int32 => "int32",
-                crate::godecl::IntKind::Int64 => "int64",
+                crate::decl::IntKind::Int => "int",
+                crate::decl::IntKind::Int8 => "int8",
+                crate::decl::IntKind::Int16 => "int16",
+                crate::decl::IntKind::Int32 => "int32",
+                crate::decl::IntKind::Int64 => "int64",
             },
             Kind::Uint(k) => match k {
-                crate::godecl::UintKind::Uint => "uint",
-                crate::godecl::UintKind::Uint8 => "uint8",
-                crate::godecl::UintKind::Uint16 => "uint16",
-                crate::godecl::UintKind::Uint32 => "uint32",
-                crate::godecl::UintKind::Uint64 => "uint64",
-                crate::godecl::UintKind::Uintptr => "uintptr",
+                crate::decl::UintKind::Uint => "uint",
+                crate::decl::UintKind::Uint8 => "uint8",
+                crate::decl::UintKind::Uint16 => "uint16",
+                crate::decl::UintKind::Uint32 => "uint32",
+                crate::decl::UintKind::Uint64 => "uint64",
+                crate::decl::UintKind::Uintptr => "uintptr",
             },
             Kind::Float(32) => "float32",
             Kind::Float(_) => "float64",

@@ -2,8 +2,8 @@
 //! `big.Float` and `netip.Addr`, recognised by their gob type name, the name an interface
 //! registered them under, or (for unnamed ones) their payload's layout.
 
-use gobrpc::types::{BigInt, GoTime};
-use gobrpc::wire::MarshalerKind;
+use crate::types::{BigInt, GoTime};
+use crate::wire::MarshalerKind;
 
 /// A known marshaler's JSON: a string (`"2024-01-02T00:00:00Z"`) or a number (`big.Int`).
 pub enum Known {

@@ -1,4 +1,6 @@
-//! Go type declarations (`--types FILE.go`) and the gob type definitions Go sends for them.
+//! Go type declarations (feature `json`): types from Go source, and the gob type definitions
+//! Go sends for them — the schema for [`TypedValue`](crate::TypedValue)s made from JSON
+//! ([`Decls::typed_value`], [`crate::json`]).
 //!
 //! [`Decls::parse`] reads ordinary Go declarations — `package`, `import`, `type` (single,
 //! grouped, aliases), integer `const`s for array lengths; `func` and `var` declarations are
@@ -12,6 +14,26 @@
 //! declaring package ("main" unless the file says otherwise) the bytes are Go's.
 //!
 //! Known types besides the predeclared ones: `time.Time`, `time.Duration`, `big.Int`.
+//!
+//! ```
+//! use gobrpc::decl::{Decls, Kind};
+//!
+//! let mut decls = Decls::parse(r#"
+//!     package main
+//!     type Point struct { X, Y int }
+//!     type Path []Point
+//! "#)?;
+//! let path = decls.lookup("Path")?;
+//! assert_eq!(decls.type_string(path), "main.Path");
+//! assert!(matches!(decls.kind(path), Kind::Slice(_)));
+//! // The definitions Go's encoder sends first, and the id the value goes with:
+//! let (_types, id) = decls.table_for("Path")?;
+//! assert_eq!(id.0, 65);
+//!
+//! let err = Decls::parse("package main\ntype T struct { A nope.X }").unwrap().lookup("T").unwrap_err();
+//! assert_eq!(err.to_string(), "line 2, column 19: unknown type nope.X (known: time.Time, time.Duration, big.Int)");
+//! # Ok::<(), gobrpc::decl::DeclError>(())
+//! ```
 
 mod gob;
 mod lexer;
@@ -29,9 +51,10 @@ use parser::{TypeDecl, TypeExpr};
 use resolve::Resolver;
 use std::collections::HashMap;
 use std::fmt;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// A malformed or unsupported declaration, with where it is when that is known.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeclError {
     /// Where in the declarations (`None` for errors about a type as a whole).
@@ -257,7 +280,7 @@ pub struct Decls {
     imports: HashMap<String, String>,
     consts: HashMap<String, u64>,
     /// The declarations by name, resolved on demand.
-    decls: Rc<HashMap<String, TypeDecl>>,
+    decls: Arc<HashMap<String, TypeDecl>>,
     /// `gob.Register` / `gob.RegisterName` calls, in source order.
     registrations: Vec<Registration>,
     /// Methods declared on the file's types.
@@ -299,7 +322,7 @@ impl Decls {
                 .unwrap_or_else(|| "main".into()),
             imports: HashMap::new(),
             consts: HashMap::new(),
-            decls: Rc::new(HashMap::new()),
+            decls: Arc::new(HashMap::new()),
             registrations: Vec::new(),
             methods: Vec::new(),
             file_of: HashMap::new(),
@@ -331,12 +354,11 @@ impl Decls {
                 by_name.insert(decl.name.clone(), decl);
             }
         }
-        d.decls = Rc::new(by_name);
+        d.decls = Arc::new(by_name);
         Ok(d)
     }
 
     /// Resolves every declaration; the first that fails gives the error.
-    #[allow(dead_code)] // checks a whole file (the tests use it)
     pub fn resolve_all(&mut self) -> Result<(), DeclError> {
         for name in self.all_names() {
             self.lookup(&name)?;
@@ -415,7 +437,7 @@ impl Decls {
     }
 
     /// Resolves a type expression parsed elsewhere (a registered value's type).
-    pub(crate) fn resolve_expr(&mut self, e: &TypeExpr) -> Result<TyRef, DeclError> {
+    pub fn resolve_expr(&mut self, e: &TypeExpr) -> Result<TyRef, DeclError> {
         let mut r = Resolver::new(self);
         let t = r.resolve(e)?;
         r.finish()?;
@@ -471,11 +493,10 @@ impl Decls {
 
     /// The gob definitions Go sends before a value of type `root` (a declared name or a type
     /// expression) on a fresh stream, and the type id the value is sent with.
-    #[allow(dead_code)] // for callers that want the definitions alone; JsonEncoder streams
     pub fn table_for(
         &mut self,
         root: &str,
-    ) -> Result<(gobrpc::value::TypeTable, gobrpc::wire::TypeId), DeclError> {
+    ) -> Result<(crate::value::TypeTable, crate::wire::TypeId), DeclError> {
         let t = self.lookup(root)?;
         let mut g = GobTypes::new();
         let id = g.send_type_descriptor(self, t)?;

@@ -6,12 +6,11 @@
 //! one struct type holding every field seen. `null` is the zero value (a struct field that is
 //! `null` or an empty array is left out, as Go leaves out zero fields).
 
-use crate::valuepath;
-use gobrpc::value::TypeTable;
-use gobrpc::wire::{CommonType, FieldType, TypeId, WireType};
-use gobrpc::{TypedValue, Value};
+use crate::json::path as valuepath;
+use crate::value::Definitions;
+use crate::wire::{CommonType, FieldType, TypeId, WireType};
+use crate::{TypedValue, Value};
 use serde_json::Value as Json;
-use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Shape {
@@ -62,25 +61,55 @@ impl Shape {
     }
 }
 
-/// The argument value and its inferred Go type, with that type as Go spells it.
-pub fn infer(json: &Json) -> Result<(TypedValue, String), String> {
+/// A JSON value whose Go type cannot be inferred: a top-level `null`, array elements of
+/// different types, an object key that is not an exported Go identifier, a number out of
+/// range. The message says where, in Go's expression syntax.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct InferError {
+    /// What is wrong and where.
+    pub message: String,
+}
+
+impl std::fmt::Display for InferError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for InferError {}
+
+/// A gob value built from JSON alone, with a Go type inferred from its shape, and that type
+/// as Go spells it (`struct { A int; B []float64 }`).
+///
+/// Whole numbers are `int` (`uint64` past `int64`), other numbers `float64`, strings
+/// `string`, booleans `bool`, arrays slices of their elements' common type (`[1, 2.5]` is
+/// a `[]float64`; objects in one array make one struct type holding every field seen),
+/// objects structs with those field names in order. `null` is the zero value: a struct
+/// field that is `null` or an empty array is left out, as Go leaves out zero fields.
+/// The type definitions are made the way [`TypedValue::infer`] makes them.
+///
+/// ```
+/// let (tv, go) = gobrpc::json::infer(&serde_json::json!({"A": 7, "B": [1, 2.5]}))?;
+/// assert_eq!(go, "struct { A int; B []float64 }");
+/// assert_eq!(gobrpc::json::to_json(&tv)?, r#"{"A":7,"B":[1,2.5]}"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn infer(json: &Json) -> Result<(TypedValue, String), InferError> {
+    infer_shape(json).map_err(|message| InferError { message })
+}
+
+fn infer_shape(json: &Json) -> Result<(TypedValue, String), String> {
     let shape = shape_of(json, "")?;
     if shape == Shape::Null {
         return Err("cannot infer a Go type for a top-level null; use --types".into());
     }
     let mut b = Builder {
-        table: TypeTable::default(),
-        known: HashMap::new(),
-        next: TypeId::FIRST_USER.0,
+        defs: Definitions::default(),
     };
     let ty = b.type_of(&shape);
     let value = build(&shape, json, "")?;
-    let tv = TypedValue {
-        value,
-        ty,
-        types: b.table,
-    };
-    Ok((tv, shape.go()))
+    Ok((b.defs.finish(value, ty), shape.go()))
 }
 
 fn shape_of(j: &Json, path: &str) -> Result<Shape, String> {
@@ -223,25 +252,12 @@ fn zero(shape: &Shape) -> Value {
 }
 
 struct Builder {
-    table: TypeTable,
-    known: HashMap<WireType, TypeId>,
-    next: i32,
+    defs: Definitions,
 }
 
 impl Builder {
     fn define(&mut self, def: WireType) -> TypeId {
-        if let Some(&id) = self.known.get(&def) {
-            return id;
-        }
-        let id = TypeId(self.next);
-        self.next += 1;
-        let mut stored = def.clone();
-        if let WireType::Slice { common, .. } | WireType::Struct { common, .. } = &mut stored {
-            common.id = id.0;
-        }
-        self.table.insert(id, stored);
-        self.known.insert(def, id);
-        id
+        self.defs.define(def)
     }
 
     fn type_of(&mut self, s: &Shape) -> TypeId {
@@ -297,7 +313,9 @@ mod tests {
             ])
         );
         assert_eq!(
-            infer(&serde_json::json!([{"A": [1]}, {"A": ["x"]}])).unwrap_err(),
+            infer(&serde_json::json!([{"A": [1]}, {"A": ["x"]}]))
+                .unwrap_err()
+                .message,
             "at `[1].A`: array elements of different types (int and string); use --types"
         );
         assert!(infer(&serde_json::json!([1, "a"])).is_err());

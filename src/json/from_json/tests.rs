@@ -1,5 +1,5 @@
 use super::*;
-use gobrpc::{DecoderState, EncoderState};
+use crate::{DecoderState, EncoderState};
 use serde_json::json;
 
 /// A gob stream of `root` values, one per JSON text.
@@ -17,14 +17,14 @@ fn encode(src: &str, root: &str, values: &[Json]) -> Result<Vec<u8>, String> {
 
 fn value(src: &str, root: &str, j: Json) -> Value {
     let d = Decls::parse(src).unwrap();
-    value_for(&d, root, &j)
+    d.typed_value(root, &j)
         .unwrap_or_else(|e| panic!("{e}"))
         .value
 }
 
 fn error(src: &str, root: &str, j: Json) -> String {
     let d = Decls::parse(src).unwrap();
-    value_for(&d, root, &j).unwrap_err().to_string()
+    d.typed_value(root, &j).unwrap_err().to_string()
 }
 
 fn fixture_dir() -> std::path::PathBuf {
@@ -579,7 +579,7 @@ fn deep_types_convert_without_exhausting_the_stack() {
     let bytes = encode(&src, "S0", &[json!({"P": {"P": {}}})]).unwrap();
     let (tv, _) = DecoderState::new().decode_value(&bytes).unwrap().unwrap();
     assert!(matches!(tv.value, Value::Struct(_)));
-    let src = chain(crate::godecl::MAX_DEPTH - 10);
+    let src = chain(crate::decl::MAX_DEPTH - 10);
     let e = error(&src, "S0", json!({}));
     assert!(e.ends_with(": value nested too deeply"), "{e}");
 }

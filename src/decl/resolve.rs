@@ -4,13 +4,13 @@
 use super::parser::{ArrayLen, FieldExpr, TypeDecl, TypeExpr};
 use super::{DeclError, Decls, Field, Kind, Pos, TyRef, MAX_ARRAY_LEN, MAX_DEPTH};
 use std::collections::{HashMap, HashSet};
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// Resolves declarations into the arena, checking names and recursion.
 pub(super) struct Resolver<'a> {
     d: &'a mut Decls,
     /// Declarations by name, for resolving forward references and aliases.
-    decls: Rc<HashMap<String, TypeDecl>>,
+    decls: Arc<HashMap<String, TypeDecl>>,
     /// Names whose underlying type (or alias target) is being resolved.
     resolving: HashSet<String>,
     /// Recursion depth (declarations referring to declarations).

@@ -2,10 +2,10 @@
 //! structs' fields promoted), then the fields in declaration order with gob's omission.
 
 use super::{Conv, Ctx, Out, ValueError};
-use crate::godecl::{Field, Kind, TyRef};
-use gobrpc::value::Value;
+use crate::decl::{Field, Kind, TyRef};
+use crate::value::Value;
 use serde_json::{Map, Value as Json};
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// A field JSON can name: its JSON name and its index path through embedded structs.
 #[derive(Debug, Clone)]
@@ -24,7 +24,7 @@ pub(super) enum Slot<'j> {
 impl Conv<'_> {
     /// The fields JSON can name in struct `t`, by Go's `encoding/json` rules (promoted fields
     /// of embedded structs; the shallowest, else the only tagged, of equal names wins).
-    fn json_fields(&mut self, t: TyRef) -> Rc<Vec<JsonField>> {
+    fn json_fields(&mut self, t: TyRef) -> Arc<Vec<JsonField>> {
         if let Some(f) = self.fields.get(&t) {
             return f.clone();
         }
@@ -80,7 +80,7 @@ impl Conv<'_> {
                 keep.push(f.clone());
             }
         }
-        let keep = Rc::new(keep);
+        let keep = Arc::new(keep);
         self.fields.insert(t, keep.clone());
         keep
     }
