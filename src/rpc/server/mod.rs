@@ -25,8 +25,11 @@
 //! ```
 //!
 //! What it does as Go's server does (`src/net/rpc/server.go`):
-//! - one reader per connection decodes requests in order, each call runs as its own task,
-//!   and each reply is written whole when its call completes (completion order);
+//! - one reader per connection decodes requests in order, each call runs concurrently with
+//!   the others, and each reply is written whole when its call completes (completion
+//!   order). The reader polls each handler once: one that completes at once is answered
+//!   there, and the replies of the calls answered in one pass go out in one write; one that
+//!   waits runs on as its own task;
 //! - unknown services and methods and ill-formed names are answered with Go's texts
 //!   (`rpc: can't find service S.M`, `rpc: can't find method S.M`,
 //!   `rpc: service/method request ill-formed: X`), the request body read and discarded;
