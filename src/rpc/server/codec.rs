@@ -40,6 +40,9 @@ pub(crate) struct RequestDecoder {
     st: DecoderState,
     registry: Arc<Registry>,
     stage: Stage,
+    /// The method the last found request named: a stream mostly calls the same methods
+    /// again, and a match skips the two hash lookups by name.
+    last: Option<Arc<Entry>>,
 }
 
 impl RequestDecoder {
@@ -48,12 +51,18 @@ impl RequestDecoder {
             st: DecoderState::with_limits(limits),
             registry,
             stage: Stage::Header,
+            last: None,
         }
     }
 
     /// The stage after reading `header`: its method, or the error it is answered with
     /// (Go's `readRequestHeader`, texts verbatim).
-    fn route(&self, header: RequestHeader) -> Stage {
+    fn route(&mut self, header: RequestHeader) -> Stage {
+        if let Some(last) = &self.last {
+            if *last.full_name == *header.service_method {
+                return Stage::Body(header, last.clone());
+            }
+        }
         let name = &header.service_method;
         let Some(dot) = name.rfind('.') else {
             let error = format!("rpc: service/method request ill-formed: {name}");
@@ -64,7 +73,10 @@ impl RequestDecoder {
             return Stage::Skip(header, error);
         };
         match service.get(&name[dot + 1..]) {
-            Some(entry) => Stage::Body(header, entry.clone()),
+            Some(entry) => {
+                self.last = Some(entry.clone());
+                Stage::Body(header, entry.clone())
+            }
             None => {
                 let error = format!("rpc: can't find method {name}");
                 Stage::Skip(header, error)
@@ -111,7 +123,7 @@ impl tokio_util::codec::Decoder for RequestDecoder {
                         entry.count_call();
                         return Ok(Some(Request::Call {
                             seq: header.seq,
-                            service_method: header.service_method.into(),
+                            service_method: entry.full_name.clone(),
                             run,
                         }));
                     }

@@ -16,8 +16,10 @@ use super::service::{EncodeReply, Outcome};
 use super::Inner;
 use crate::rpc::writer::{no_wake, Queue, Requests};
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::task::Poll;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::Semaphore;
 use tracing::Instrument;
@@ -104,16 +106,19 @@ impl Replies {
         }
     }
 
-    /// Waits for room for a reply, held replies flushed first. False once the connection
-    /// is gone.
-    async fn room_flushed(&self) -> bool {
+    /// Waits for room for a reply, held replies flushed first: false once the connection
+    /// is gone, None if `abort` fires first.
+    async fn room_flushed(&self, abort: Pin<&mut impl Future<Output = ()>>) -> Option<bool> {
         match self.out.has_room() {
-            Ok(true) => true,
+            Ok(true) => Some(true),
             Ok(false) => {
                 self.flush();
-                self.room().await
+                tokio::select! {
+                    room = self.room() => Some(room),
+                    _ = abort => None,
+                }
             }
-            Err(_) => false,
+            Err(_) => Some(false),
         }
     }
 }
@@ -175,7 +180,14 @@ where
     let calls = Arc::new(Semaphore::new(max_calls));
     let decoder = RequestDecoder::new(inner.registry.clone(), config.limits);
     let mut frames = tokio_util::codec::FramedRead::new(read, decoder);
+    // Created once, polled only when the reader has to wait.
+    let stop_reading = inner.stop_reading.cancelled();
+    let abort = inner.abort.cancelled();
+    tokio::pin!(stop_reading, abort);
     loop {
+        if inner.stop_reading.is_cancelled() {
+            break; // checked first: a client that never stops sending is still stopped
+        }
         // Back-pressure: with `max_calls` calls running, the next request is not read.
         let permit = match calls.clone().try_acquire_owned() {
             Ok(p) => p,
@@ -183,22 +195,24 @@ where
                 replies.flush();
                 tokio::select! {
                     p = calls.clone().acquire_owned() => p.expect("never closed"),
-                    _ = inner.stop_reading.cancelled() => break,
+                    _ = &mut stop_reading => break,
                 }
             }
         };
         // The replies of the calls answered since the last read go out in one write, just
         // before the reader waits for more requests.
-        let next = tokio::select! {
-            next = std::future::poll_fn(|cx| {
-                let next = std::pin::Pin::new(&mut frames).poll_next(cx);
-                if next.is_pending() {
-                    replies.flush();
-                }
-                next
-            }) => next,
-            _ = inner.stop_reading.cancelled() => break,
-        };
+        let next = std::future::poll_fn(|cx| {
+            if let Poll::Ready(next) = Pin::new(&mut frames).poll_next(cx) {
+                return Poll::Ready(Some(next));
+            }
+            replies.flush();
+            match stop_reading.as_mut().poll(cx) {
+                Poll::Ready(()) => Poll::Ready(None),
+                Poll::Pending => Poll::Pending,
+            }
+        })
+        .await;
+        let Some(next) = next else { break };
         match next {
             Some(Ok(Request::Call {
                 seq,
@@ -222,14 +236,12 @@ where
                 // task of its own, its reply held for the write of this pass. One that waits
                 // runs on as its own task (polled again there, with that task's waker).
                 let first = span.in_scope(|| {
-                    std::pin::Pin::new(&mut fut)
-                        .poll(&mut std::task::Context::from_waker(no_wake()))
+                    Pin::new(&mut fut).poll(&mut std::task::Context::from_waker(no_wake()))
                 });
-                if let std::task::Poll::Ready(outcome) = first {
+                if let Poll::Ready(outcome) = first {
                     drop(permit);
-                    let room = tokio::select! {
-                        room = replies.room_flushed() => room,
-                        _ = inner.abort.cancelled() => break,
+                    let Some(room) = replies.room_flushed(abort.as_mut()).await else {
+                        break;
                     };
                     if room {
                         span.in_scope(|| {
@@ -267,9 +279,8 @@ where
                     error,
                     "rpc: invalid request"
                 );
-                let room = tokio::select! {
-                    room = replies.room_flushed() => room,
-                    _ = inner.abort.cancelled() => break,
+                let Some(room) = replies.room_flushed(abort.as_mut()).await else {
+                    break;
                 };
                 if room {
                     replies.send(seq, &service_method, Err(&error), true);
