@@ -9,7 +9,7 @@
 //! and sends its reply when it completes.
 
 use super::codec::{Request, RequestDecoder};
-use super::context::{ConnInfo, Context, Peer};
+use super::context::{ConnInfo, Peer};
 use super::header::ResponseHeader;
 use super::panic::CatchUnwind;
 use super::service::{EncodeReply, Outcome};
@@ -178,7 +178,7 @@ where
     });
     let max_calls = config.max_calls_per_connection;
     let calls = Arc::new(Semaphore::new(max_calls));
-    let decoder = RequestDecoder::new(inner.registry.clone(), config.limits);
+    let decoder = RequestDecoder::new(inner.registry.clone(), config.limits, conn.clone());
     let mut frames = tokio_util::codec::FramedRead::new(read, decoder);
     // Created once, polled only when the reader has to wait.
     let stop_reading = inner.stop_reading.cancelled();
@@ -188,17 +188,16 @@ where
         if inner.stop_reading.is_cancelled() {
             break; // checked first: a client that never stops sending is still stopped
         }
-        // Back-pressure: with `max_calls` calls running, the next request is not read.
-        let permit = match calls.clone().try_acquire_owned() {
-            Ok(p) => p,
-            Err(_) => {
-                replies.flush();
-                tokio::select! {
-                    p = calls.clone().acquire_owned() => p.expect("never closed"),
-                    _ = &mut stop_reading => break,
-                }
+        // Back-pressure: with `max_calls` calls running as tasks, the next request is not
+        // read. Only this reader takes permits (for a call that becomes a task), so once one
+        // is free it stays free until then: a call answered here takes none.
+        if calls.available_permits() == 0 {
+            replies.flush();
+            tokio::select! {
+                p = calls.acquire() => drop(p.expect("never closed")),
+                _ = &mut stop_reading => break,
             }
-        };
+        }
         // The replies of the calls answered since the last read go out in one write, just
         // before the reader waits for more requests.
         let next = std::future::poll_fn(|cx| {
@@ -219,11 +218,6 @@ where
                 service_method,
                 run,
             })) => {
-                let ctx = Context {
-                    inner: conn.clone(),
-                    seq,
-                    service_method: service_method.clone(),
-                };
                 let span = tracing::debug_span!(
                     "rpc.serve",
                     method = &*service_method,
@@ -231,7 +225,7 @@ where
                     peer = %conn.peer,
                 );
                 let started = (!span.is_disabled()).then(std::time::Instant::now);
-                let mut fut = CatchUnwind::new(run(ctx));
+                let mut fut = CatchUnwind::new(run);
                 // Polled once here: a handler that completes at once is answered without a
                 // task of its own, its reply held for the write of this pass. One that waits
                 // runs on as its own task (polled again there, with that task's waker).
@@ -239,7 +233,6 @@ where
                     Pin::new(&mut fut).poll(&mut std::task::Context::from_waker(no_wake()))
                 });
                 if let Poll::Ready(outcome) = first {
-                    drop(permit);
                     let Some(room) = replies.room_flushed(abort.as_mut()).await else {
                         break;
                     };
@@ -250,6 +243,11 @@ where
                     }
                     continue;
                 }
+                // Free since before the read (only this reader takes permits).
+                let permit = match calls.clone().try_acquire_owned() {
+                    Ok(p) => p,
+                    Err(_) => calls.clone().acquire_owned().await.expect("never closed"),
+                };
                 replies.in_flight.fetch_add(1, Ordering::Relaxed);
                 let replies = replies.clone();
                 let abort = inner.abort.clone();
