@@ -64,11 +64,11 @@ impl RequestDecoder {
     /// (Go's `readRequestHeader`, texts verbatim).
     fn route(&mut self, header: RequestHeader) -> Stage {
         if let Some(last) = &self.last {
-            if *last.full_name == *header.service_method {
+            if last.full_name.as_bytes() == header.service_method.as_bytes() {
                 return Stage::Body(header, last.clone());
             }
         }
-        let name = &header.service_method;
+        let name = header.service_method.as_str();
         let Some(dot) = name.rfind('.') else {
             let error = format!("rpc: service/method request ill-formed: {name}");
             return Stage::Skip(header, error);
@@ -155,7 +155,7 @@ impl tokio_util::codec::Decoder for RequestDecoder {
                         src.advance(n);
                         return Ok(Some(Request::Invalid {
                             seq: header.seq,
-                            service_method: header.service_method.into(),
+                            service_method: header.service_method.as_str().into(),
                             error,
                         }));
                     }
