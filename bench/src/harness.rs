@@ -57,7 +57,7 @@ impl Config {
             bytes_count: if quick { 2 } else { 3 },
             concurrency: vec![1, 8, 64, 512],
             server_concurrency: vec![1, 64, 512],
-            server_duration_ms: if quick { 1000 } else { 2500 },
+            server_duration_ms: if quick { 500 } else { 2500 },
             server_threads: 2,
             rust_threads: 0,
             gointerop: root.join("go-interop/bin/gointerop"),
