@@ -459,6 +459,12 @@ pub(crate) fn render(cfg: &Config, machine: &Machine, rows: &[Row], wall: Durati
         "{}; {}; commit {}\n",
         machine.rustc, machine.go, machine.git_commit
     ));
+    if rows.iter().any(|r| r.section.starts_with("server")) {
+        out.push_str(&format!(
+            "server runs: {} ms windows; gobrpc's server on a tokio multi-thread runtime, {} worker(s)\n",
+            cfg.server_duration_ms, cfg.server_threads
+        ));
+    }
     out.push_str("cells: median (min–max) over rounds\n");
     for (key, title, a_name, b_name) in SECTIONS {
         let rows: Vec<&Row> = rows.iter().filter(|r| r.section == key).collect();
