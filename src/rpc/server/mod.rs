@@ -29,7 +29,9 @@
 //!   the others, and each reply is written whole when its call completes (completion
 //!   order). The reader polls each handler once: one that completes at once is answered
 //!   there, and the replies of the calls answered in one pass go out in one write; one that
-//!   waits runs on as its own task;
+//!   waits runs on as its own task. So a handler that computes for long without an `.await`
+//!   holds up its connection's next requests (not other connections): move such work to
+//!   `tokio::task::spawn_blocking` and await it;
 //! - unknown services and methods and ill-formed names are answered with Go's texts
 //!   (`rpc: can't find service S.M`, `rpc: can't find method S.M`,
 //!   `rpc: service/method request ill-formed: X`), the request body read and discarded;
