@@ -37,7 +37,7 @@ async fn main() -> anyhow::Result<()> {
         client.go_done(
             "Arith.SleepMilli",
             &Args {
-                a: 100 - 20 * i,
+                a: 500 - 100 * i, // 100 ms apart: the order holds on a busy machine
                 b: i,
             },
             &done,

@@ -14,6 +14,8 @@ import (
 	"net/rpc"
 	"os"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -34,9 +36,42 @@ type benchRPCResult struct {
 	PayloadSize int64   `json:"payload_bytes,omitempty"`
 	// Per round trip of the payload scenario, in seconds.
 	RoundTripsS []float64 `json:"round_trips_s,omitempty"`
+	// The server process's CPU time over the window (with -server-pid).
+	ServerCPUNs int64 `json:"server_cpu_ns,omitempty"`
 }
 
-type rusageSnap struct{ user, sys, maxrss int64 }
+// serverPid is the server process whose CPU time the windows measure too (0: none).
+var serverPid int
+
+// procCPUNs is process pid's CPU time so far (user + system, every thread), from
+// /proc/PID/stat in clock ticks (USER_HZ, 100 per second on Linux); 0 if unknown.
+func procCPUNs(pid int) int64 {
+	if pid <= 0 {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	// Fields 14 and 15 of proc(5); f starts at field 3.
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return (utime + stime) * int64(time.Second) / 100
+}
+
+type rusageSnap struct{ user, sys, maxrss, server int64 }
 
 func takeRusage() rusageSnap {
 	var ru syscall.Rusage
@@ -47,6 +82,7 @@ func takeRusage() rusageSnap {
 		user:   ru.Utime.Nano(),
 		sys:    ru.Stime.Nano(),
 		maxrss: int64(ru.Maxrss),
+		server: procCPUNs(serverPid),
 	}
 }
 
@@ -59,6 +95,7 @@ func cmdBenchRPCClient(args []string) error {
 	warm := fs.Duration("warmup", 300*time.Millisecond, "unmeasured warm-up before the window")
 	size := fs.Int("size", 64<<20, "reply bytes (reply)")
 	count := fs.Int("count", 2, "measured round trips (reply)")
+	fs.IntVar(&serverPid, "server-pid", 0, "the server's pid: its CPU time over the window is reported too")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -135,6 +172,7 @@ func benchRPCLatency(client *rpc.Client, warm, dur time.Duration) (benchRPCResul
 		ElapsedNs:   elapsed.Nanoseconds(),
 		CPUUserNs:   ru1.user - ru0.user,
 		CPUSysNs:    ru1.sys - ru0.sys,
+		ServerCPUNs: ru1.server - ru0.server,
 		LatP50Ns:    lats[len(lats)/2],
 		LatP99Ns:    lats[len(lats)*99/100],
 		LatMeanNs:   sum / float64(len(lats)),
@@ -183,6 +221,7 @@ func benchRPCThroughput(client *rpc.Client, conc int, warm, dur time.Duration) (
 		ElapsedNs:   elapsed.Nanoseconds(),
 		CPUUserNs:   ru1.user - ru0.user,
 		CPUSysNs:    ru1.sys - ru0.sys,
+		ServerCPUNs: ru1.server - ru0.server,
 	}, nil
 }
 

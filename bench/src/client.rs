@@ -7,7 +7,7 @@
 //! and prints the same fields.
 
 use crate::codec::{hex, Args, Reply, Request, GO_CALL_SEQ1};
-use crate::sys::rusage_self;
+use crate::sys::{proc_cpu_ns, rusage_self};
 use gobrpc::types::Bytes;
 use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
@@ -35,6 +35,10 @@ pub struct RunResult {
     pub payload_bytes: i64,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub round_trips_s: Vec<f64>,
+    /// The server process's CPU time (user + system) over the measured window, when the
+    /// client was given its pid (`/proc/PID/stat`, 10 ms ticks).
+    #[serde(default, skip_serializing_if = "is_zero_i")]
+    pub server_cpu_ns: i64,
 }
 
 fn is_zero(v: &f64) -> bool {
@@ -59,6 +63,8 @@ pub struct ClientOpts {
     pub threads: usize,
     /// gobrpc's sequential caller runs in the `block_on` future instead of a spawned task.
     pub in_block_on: bool,
+    /// The server's pid: its CPU time over the window is measured too.
+    pub server_pid: Option<u32>,
 }
 
 /// Byte `i` of `Echo.Fill`'s reply (go-interop/SERVER.md).
@@ -80,10 +86,28 @@ fn latency_stats(mut lats: Vec<f64>) -> (f64, f64, f64) {
     (lats[lats.len() / 2], lats[lats.len() * 99 / 100], mean)
 }
 
-fn cpu_window(r: &mut RunResult, ru0: crate::sys::Rusage) {
+/// CPU counters at one instant: this process's, and the server's when its pid is known.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CpuSnap {
+    ru: crate::sys::Rusage,
+    server: Option<(u32, i64)>,
+}
+
+pub(crate) fn cpu_snap(server_pid: Option<u32>) -> CpuSnap {
+    CpuSnap {
+        ru: rusage_self(),
+        server: server_pid.and_then(|pid| Some((pid, proc_cpu_ns(pid)?))),
+    }
+}
+
+/// Fills in the CPU used since `s0`: this process's, and the server process's.
+fn cpu_window(r: &mut RunResult, s0: CpuSnap) {
     let ru1 = rusage_self();
-    r.cpu_user_ns = ru1.user_ns - ru0.user_ns;
-    r.cpu_sys_ns = ru1.sys_ns - ru0.sys_ns;
+    r.cpu_user_ns = ru1.user_ns - s0.ru.user_ns;
+    r.cpu_sys_ns = ru1.sys_ns - s0.ru.sys_ns;
+    if let Some((pid, c0)) = s0.server {
+        r.server_cpu_ns = proc_cpu_ns(pid).map_or(0, |c1| c1 - c0);
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -131,6 +155,7 @@ async fn client_scenario(o: &ClientOpts) -> Result<RunResult, String> {
         concurrency: o.concurrency,
         ..RunResult::default()
     };
+    let server_pid = o.server_pid;
     match o.scenario.as_str() {
         "latency_seq" => {
             // The caller is a spawned task, as calls are in a server. (Called from the
@@ -144,7 +169,7 @@ async fn client_scenario(o: &ClientOpts) -> Result<RunResult, String> {
                     add(&client).await?;
                 }
                 let mut lats = Vec::with_capacity(1 << 16);
-                let ru0 = rusage_self();
+                let ru0 = cpu_snap(server_pid);
                 let start = Instant::now();
                 let end = start + duration;
                 loop {
@@ -190,7 +215,7 @@ async fn client_scenario(o: &ClientOpts) -> Result<RunResult, String> {
                 })
                 .collect();
             tokio::time::sleep(o.warmup).await;
-            let ru0 = rusage_self();
+            let ru0 = cpu_snap(server_pid);
             let c0 = calls.load(Ordering::Relaxed);
             let start = Instant::now();
             tokio::time::sleep(o.duration).await;
@@ -212,7 +237,7 @@ async fn client_scenario(o: &ClientOpts) -> Result<RunResult, String> {
                 .map_err(|e| e.to_string())?;
             check_fill(&small)?;
             r.payload_bytes = o.size as i64;
-            let ru0 = rusage_self();
+            let ru0 = cpu_snap(server_pid);
             let start = Instant::now();
             for _ in 0..o.count {
                 let t0 = Instant::now();
@@ -298,6 +323,7 @@ pub enum Floor {
 /// into one reused buffer.
 pub fn run_floor_client(o: &ClientOpts, floor: Floor) -> Result<RunResult, String> {
     let e = |e: std::io::Error| e.to_string();
+    let server_pid = o.server_pid;
     let mut sock = std::net::TcpStream::connect(o.addr.as_str()).map_err(e)?;
     sock.set_nodelay(true).map_err(e)?;
     let mut r = RunResult {
@@ -352,7 +378,7 @@ pub fn run_floor_client(o: &ClientOpts, floor: Floor) -> Result<RunResult, Strin
                 once(&mut sock).map_err(e)?;
             }
             let mut lats = Vec::with_capacity(1 << 16);
-            let ru0 = rusage_self();
+            let ru0 = cpu_snap(server_pid);
             let start = Instant::now();
             let end = start + o.duration;
             loop {
@@ -376,7 +402,7 @@ pub fn run_floor_client(o: &ClientOpts, floor: Floor) -> Result<RunResult, Strin
             sock.write_all(&batch).map_err(e)?;
             let (mut bytes_in, mut done) = (0usize, 0u64);
             let warm_end = Instant::now() + o.warmup;
-            let mut window_start: Option<(Instant, u64, crate::sys::Rusage)> = None;
+            let mut window_start: Option<(Instant, u64, CpuSnap)> = None;
             let mut end = None;
             loop {
                 let n = sock.read(&mut buf).map_err(e)?;
@@ -389,7 +415,7 @@ pub fn run_floor_client(o: &ClientOpts, floor: Floor) -> Result<RunResult, Strin
                 let now = Instant::now();
                 match (window_start, end) {
                     (None, _) if now >= warm_end => {
-                        window_start = Some((now, done, rusage_self()));
+                        window_start = Some((now, done, cpu_snap(server_pid)));
                         end = Some(now + o.duration);
                     }
                     (Some((t0, d0, ru0)), Some(end)) if now >= end => {
@@ -422,7 +448,7 @@ pub fn run_floor_client(o: &ClientOpts, floor: Floor) -> Result<RunResult, Strin
             sock.write_all(&request).map_err(e)?;
             let len = read_reply(&mut sock, &mut back).map_err(e)?;
             r.payload_bytes = o.size as i64;
-            let ru0 = rusage_self();
+            let ru0 = cpu_snap(server_pid);
             let start = Instant::now();
             for _ in 0..o.count {
                 let t0 = Instant::now();
@@ -464,14 +490,7 @@ fn read_reply(sock: &mut impl Read, buf: &mut Vec<u8>) -> std::io::Result<usize>
         let at = buf.len();
         buf.resize(at + len, 0);
         sock.read_exact(&mut buf[at..])?;
-        // The message starts with its type id, a gob int: its lowest bit is the sign, set
-        // for a type definition. A one-byte uint is that byte; a longer one ends with it.
-        let body = &buf[at..];
-        let low = match body[0] {
-            b if b < 0x80 => b,
-            b => body[(b as i8).unsigned_abs() as usize],
-        };
-        if low & 1 == 0 {
+        if crate::server::is_value(&buf[at..]) {
             values += 1;
         }
     }

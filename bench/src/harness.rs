@@ -23,6 +23,12 @@ pub struct Config {
     pub bytes_size: usize,
     pub bytes_count: usize,
     pub concurrency: Vec<usize>,
+    /// Callers per connection in the server benchmarks.
+    pub server_concurrency: Vec<usize>,
+    /// The measured window of each server-benchmark run.
+    pub server_duration_ms: u64,
+    /// Tokio worker threads of the Rust server (`gobrpc-bench rust-server`).
+    pub server_threads: usize,
     /// Tokio worker threads in gobrpc's client process (0 = current-thread runtime).
     pub rust_threads: usize,
     pub gointerop: PathBuf,
@@ -50,6 +56,9 @@ impl Config {
             bytes_size: 64 << 20,
             bytes_count: if quick { 2 } else { 3 },
             concurrency: vec![1, 8, 64, 512],
+            server_concurrency: vec![1, 64, 512],
+            server_duration_ms: if quick { 500 } else { 2500 },
+            server_threads: 2,
             rust_threads: 0,
             gointerop: root.join("go-interop/bin/gointerop"),
             json: None,
@@ -62,41 +71,54 @@ impl Config {
 // Processes
 // ---------------------------------------------------------------------------------------
 
-struct GoServer {
+/// A server process the clients talk to: it prints one JSON line with its `tcp` address
+/// when it is up, and exits when its stdin closes.
+pub(crate) struct ServerProc {
     child: Child,
     _stdin: ChildStdin,
-    addr: String,
+    pub(crate) addr: String,
 }
 
-impl GoServer {
-    fn start(gointerop: &PathBuf) -> Result<GoServer, String> {
-        let mut child = Command::new(gointerop)
-            .args(["server", "-tcp", "127.0.0.1:0", "-lifetime", "0"])
+impl ServerProc {
+    pub(crate) fn start(mut cmd: Command) -> Result<ServerProc, String> {
+        let shown = format!("{cmd:?}");
+        let mut child = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
-            .map_err(|e| format!("{}: {e}", gointerop.display()))?;
+            .map_err(|e| format!("{shown}: {e}"))?;
         let stdin = child.stdin.take().expect("piped stdin");
         let mut line = String::new();
         BufReader::new(child.stdout.take().expect("piped stdout"))
             .read_line(&mut line)
             .map_err(|e| e.to_string())?;
-        let info: Value =
-            serde_json::from_str(&line).map_err(|e| format!("server said {line:?}: {e}"))?;
+        let info: Value = serde_json::from_str(&line)
+            .map_err(|e| format!("{shown}: server said {line:?}: {e}"))?;
         let addr = info["tcp"]
             .as_str()
-            .ok_or("server printed no tcp address")?
+            .ok_or_else(|| format!("{shown}: server printed no tcp address"))?
             .to_string();
-        Ok(GoServer {
+        Ok(ServerProc {
             child,
             _stdin: stdin,
             addr,
         })
     }
+
+    /// `gointerop server` on a loopback port.
+    pub(crate) fn go(gointerop: &PathBuf) -> Result<ServerProc, String> {
+        let mut c = Command::new(gointerop);
+        c.args(["server", "-tcp", "127.0.0.1:0", "-lifetime", "0"]);
+        ServerProc::start(c)
+    }
+
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
 }
 
-impl Drop for GoServer {
+impl Drop for ServerProc {
     fn drop(&mut self) {
         // Closing stdin makes it exit; kill it if it has not within a second.
         let deadline = Instant::now() + Duration::from_secs(1);
@@ -112,7 +134,7 @@ impl Drop for GoServer {
 }
 
 /// Runs a child to completion; its stdout's JSON lines.
-fn run_child(mut cmd: Command) -> Result<Vec<Value>, String> {
+pub(crate) fn run_child(mut cmd: Command) -> Result<Vec<Value>, String> {
     let shown = format!("{cmd:?}");
     let out = cmd
         .stdin(Stdio::null())
@@ -133,7 +155,7 @@ fn run_child(mut cmd: Command) -> Result<Vec<Value>, String> {
 }
 
 #[derive(Clone, Copy, PartialEq)]
-enum Side {
+pub(crate) enum Side {
     Rust,
     Go,
     /// The raw client against the echo server.
@@ -159,10 +181,10 @@ impl Side {
 }
 
 /// One end-to-end scenario: its metric key and client arguments.
-struct RpcScenario {
-    key: String,
-    scenario: &'static str,
-    concurrency: usize,
+pub(crate) struct RpcScenario {
+    pub(crate) key: String,
+    pub(crate) scenario: &'static str,
+    pub(crate) concurrency: usize,
 }
 
 fn rpc_scenarios(cfg: &Config) -> Vec<RpcScenario> {
@@ -186,7 +208,7 @@ fn rpc_scenarios(cfg: &Config) -> Vec<RpcScenario> {
     v
 }
 
-fn client_command(cfg: &Config, side: Side, s: &RpcScenario, addr: &str) -> Command {
+pub(crate) fn client_command(cfg: &Config, side: Side, s: &RpcScenario, addr: &str) -> Command {
     match side {
         Side::Go => {
             let mut c = Command::new(&cfg.gointerop);
@@ -273,7 +295,7 @@ fn record_rpc(samples: &mut Samples, s: &RpcScenario, side: Side, r: &RunResult)
     }
 }
 
-fn progress(msg: &str) {
+pub(crate) fn progress(msg: &str) {
     eprintln!(
         "[gobrpc-bench {:>6.1}s] {msg}",
         crate::started().elapsed().as_secs_f64()
@@ -293,7 +315,8 @@ pub fn run(cfg: Config) -> Result<(), String> {
             cfg.gointerop.display()
         ));
     }
-    let server = GoServer::start(&cfg.gointerop)?;
+    let server = ServerProc::go(&cfg.gointerop)?;
+    let servers = crate::server_bench::Servers::start(&cfg)?;
     let echo = start_echo_server().map_err(|e| e.to_string())?.to_string();
     progress(&format!(
         "Go server on {}, echo server on {echo}",
@@ -416,7 +439,16 @@ pub fn run(cfg: Config) -> Result<(), String> {
                 line.join(", ")
             ));
         }
+        if let Some(servers) = &servers {
+            let mut sink = crate::server_bench::Sink {
+                samples: &mut samples,
+                runs: &mut runs,
+                errors: &mut errors,
+            };
+            crate::server_bench::run_round(&cfg, round, &server, servers, &mut sink);
+        }
     }
+    drop(servers);
     drop(server);
     machine.loadavg_end = loadavg();
     let wall = t0.elapsed();

@@ -7,12 +7,16 @@
 //! gobrpc-bench client       --addr A --scenario latency_seq|throughput|reply [...]   (one run)
 //! gobrpc-bench floor-client --addr A --floor echo|server --scenario ...            (one run)
 //! gobrpc-bench codec [--sample-ms N] [--samples N] [--iters N] [--run SUBSTR] [--lib gobrpc|gobwire]
+//! gobrpc-bench rust-server [--addr A] [--threads N]   (gobrpc's server: Arith.Add)
+//! gobrpc-bench raw-replier [--addr A]                 (the floor: pre-encoded replies)
 //! ```
 
 mod client;
 mod codec;
 mod harness;
 mod scenarios;
+mod server;
+mod server_bench;
 mod sys;
 mod table;
 
@@ -33,12 +37,17 @@ const USAGE: &str = "usage:
       (--rust-threads: tokio workers in gobrpc's client process, 0 = current-thread runtime)
   gobrpc-bench client|floor-client --addr ADDR --scenario latency_seq|throughput|reply
                [--concurrency N] [--duration-ms N] [--warmup-ms N] [--size N] [--count N]
-               [--threads N] [--floor echo|server] [--in-block-on]
+               [--threads N] [--floor echo|server] [--in-block-on] [--server-pid PID]
       one measured run (what the harness spawns); one JSON line. floor-client is the raw
       client: --floor echo (default) against the echo server, server against the Go server
   gobrpc-bench codec [--sample-ms N] [--samples N] [--iters N] [--run SUBSTR] [--lib gobrpc|gobwire]
       gobrpc's and gobwire's codec scenarios; one JSON line each. --iters N runs each op
-      exactly N times in one sample (for instruction counts under callgrind)";
+      exactly N times in one sample (for instruction counts under callgrind)
+  gobrpc-bench rust-server [--addr ADDR] [--threads N]
+      gobrpc's server serving Arith.Add (tokio multi-thread runtime, N workers, default 2)
+  gobrpc-bench raw-replier [--addr ADDR]
+      the server floor: answers each request with pre-encoded reply bytes, decodes nothing
+      (both print {\"tcp\":\"ADDR\"} when up and run until stdin ends; ADDR default 127.0.0.1:0)";
 
 /// `--flag value` pairs after the subcommand.
 struct Flags(Vec<String>);
@@ -89,7 +98,9 @@ fn main() {
     started();
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let sub = match args.first().map(String::as_str) {
-        Some("client" | "floor-client" | "codec" | "run") => args.remove(0),
+        Some("client" | "floor-client" | "codec" | "run" | "rust-server" | "raw-replier") => {
+            args.remove(0)
+        }
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             return;
@@ -113,6 +124,10 @@ fn main() {
                 count: f.num("--count", 2),
                 threads: f.num("--threads", 0),
                 in_block_on: f.switch("--in-block-on"),
+                server_pid: f.take("--server-pid").map(|v| {
+                    v.parse()
+                        .unwrap_or_else(|_| fail(&format!("--server-pid: not a pid: {v}")))
+                }),
             };
             let floor = match f.take("--floor").as_deref() {
                 None | Some("echo") => client::Floor::Echo,
@@ -126,6 +141,16 @@ fn main() {
                 client::run_floor_client(&o, floor)
             };
             r.map(|r| println!("{}", serde_json::to_string(&r).expect("json")))
+        }
+        "rust-server" | "raw-replier" => {
+            let addr = f.take("--addr").unwrap_or_else(|| "127.0.0.1:0".into());
+            let threads = f.num("--threads", 2);
+            f.done();
+            if sub == "rust-server" {
+                server::run_rust_server(&addr, threads)
+            } else {
+                server::run_raw_replier(&addr)
+            }
         }
         "codec" => {
             let sample = Duration::from_millis(f.num("--sample-ms", 200));

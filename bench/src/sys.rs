@@ -92,3 +92,18 @@ impl Machine {
         }
     }
 }
+
+/// CPU time (user + system) that process `pid` has used so far, all its threads, living and
+/// exited, from `/proc/PID/stat` (clock-tick resolution: 10 ms here). None if it is gone.
+pub fn proc_cpu_ns(pid: u32) -> Option<i64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name may hold spaces and parentheses: fields start after the last ')'.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // Fields 14 and 15 of proc(5) (utime, stime); `rest` starts at field 3.
+    let ticks: i64 = fields.get(11)?.parse::<i64>().ok()? + fields.get(12)?.parse::<i64>().ok()?;
+    // SAFETY: sysconf has no preconditions.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    let hz = if hz > 0 { hz as i64 } else { 100 };
+    Some(ticks * 1_000_000_000 / hz)
+}

@@ -154,31 +154,55 @@ fn cell(s: &Option<Stats>, missing: Option<&str>) -> String {
     }
 }
 
-const SECTIONS: [(&str, &str, &str); 5] = [
+/// Each section: its key, title, and the names of its a and b columns.
+const SECTIONS: [(&str, &str, &str, &str); 8] = [
     (
         "codec_go",
         "Codec, in process, one thread: gobrpc vs Go encoding/gob (ns/op; ratio = gobrpc ÷ Go)",
+        "gobrpc",
         "Go",
     ),
     (
         "codec_gobwire",
         "Codec, in process: gobrpc vs the gobwire 0.1 crate (ns/op; ratio = gobrpc ÷ gobwire)",
+        "gobrpc",
         "gobwire",
     ),
     (
         "rpc_go",
         "End to end, same Go server, one connection: gobrpc client vs Go net/rpc client (ratio = gobrpc ÷ Go in the row's unit)",
+        "gobrpc",
         "Go",
     ),
     (
         "rpc_floor",
         "End to end vs the echo floor: raw loopback echo of the same request bytes, no server work (ratio = gobrpc ÷ floor)",
+        "gobrpc",
         "echo floor",
     ),
     (
         "rpc_server_floor",
         "End to end vs the server floor: a raw client sending gobrpc's request bytes to the same Go server and reading the replies as bytes, not decoding them (ratio = gobrpc ÷ floor)",
+        "gobrpc",
         "server floor",
+    ),
+    (
+        "server_go",
+        "Server, Go's net/rpc client driving, one connection: gobrpc's server (gobrpc-bench rust-server) vs Go's server (ratio = Rust server ÷ Go server)",
+        "Rust server",
+        "Go server",
+    ),
+    (
+        "server_floor",
+        "Server vs the raw-replier floor, Go's client driving: a server that answers each request with pre-encoded bytes and decodes nothing (ratio = Rust server ÷ raw replier)",
+        "Rust server",
+        "raw replier",
+    ),
+    (
+        "server_rr",
+        "Rust↔Rust vs Go↔Go, one connection: gobrpc's client on gobrpc's server vs Go's client on Go's server (ratio = Rust↔Rust ÷ Go↔Go)",
+        "Rust↔Rust",
+        "Go↔Go",
     ),
 ];
 
@@ -291,7 +315,57 @@ fn row_specs(cfg: &Config) -> Vec<(&'static str, RowSpec)> {
             target(Target::AbsMax(1.5 * payload_mib), Target::None),
         );
     }
+    server_rows(cfg, &mut v);
     v
+}
+
+/// The server sections' rows: calls/s, server CPU per call and client CPU per call at each
+/// concurrency, with the targets at c64 (server CPU at every concurrency).
+fn server_rows(cfg: &Config, v: &mut Vec<(&'static str, RowSpec)>) {
+    for (section, a, b) in [
+        ("server_go", "go_rust", "go_go"),
+        ("server_floor", "go_rust", "go_raw"),
+        ("server_rr", "rust_rust", "go_go"),
+    ] {
+        let rate_target = match section {
+            "server_go" => Target::RatioMin(1.4),
+            "server_floor" => Target::RatioMin(0.9),
+            _ => Target::RatioMin(2.5),
+        };
+        let mut row = |metric: String, label: String, unit, t| {
+            v.push((
+                section,
+                RowSpec {
+                    metric,
+                    label,
+                    unit,
+                    a,
+                    b,
+                    target: t,
+                    b_missing: None,
+                },
+            ))
+        };
+        for &c in &cfg.server_concurrency {
+            let [rate, _, _] = crate::server_bench::metrics(c);
+            let t = if c == 64 { rate_target } else { Target::None };
+            row(rate.clone(), rate, "calls/s", t);
+        }
+        for &c in &cfg.server_concurrency {
+            let [_, server_cpu, _] = crate::server_bench::metrics(c);
+            let t = match section {
+                "server_go" => Target::RatioMax(0.4),
+                _ => Target::None,
+            };
+            let label = format!("{server_cpu} (server user+sys per call)");
+            row(server_cpu, label, "µs", t);
+        }
+        let [_, _, client_cpu] = crate::server_bench::metrics(64);
+        if cfg.server_concurrency.contains(&64) {
+            let label = format!("{client_cpu} (client user+sys per call)");
+            row(client_cpu, label, "µs", Target::None);
+        }
+    }
 }
 
 /// The median of the per-round ratios a_i ÷ b_i when both sides have one value per round
@@ -385,8 +459,14 @@ pub(crate) fn render(cfg: &Config, machine: &Machine, rows: &[Row], wall: Durati
         "{}; {}; commit {}\n",
         machine.rustc, machine.go, machine.git_commit
     ));
+    if rows.iter().any(|r| r.section.starts_with("server")) {
+        out.push_str(&format!(
+            "server runs: {} ms windows; gobrpc's server on a tokio multi-thread runtime, {} worker(s)\n",
+            cfg.server_duration_ms, cfg.server_threads
+        ));
+    }
     out.push_str("cells: median (min–max) over rounds\n");
-    for (key, title, b_name) in SECTIONS {
+    for (key, title, a_name, b_name) in SECTIONS {
         let rows: Vec<&Row> = rows.iter().filter(|r| r.section == key).collect();
         if rows.is_empty() {
             continue;
@@ -395,7 +475,7 @@ pub(crate) fn render(cfg: &Config, machine: &Machine, rows: &[Row], wall: Durati
         let header = [
             "scenario".to_string(),
             "unit".into(),
-            "gobrpc".into(),
+            a_name.to_string(),
             b_name.to_string(),
             "ratio".into(),
             "target".into(),

@@ -52,6 +52,12 @@ impl Wake for NoWake {
     fn wake(self: Arc<Self>) {}
 }
 
+/// A waker that does nothing, for a poll whose wake-up nobody waits for.
+pub(crate) fn no_wake() -> &'static Waker {
+    static NO_WAKE: OnceLock<Waker> = OnceLock::new();
+    NO_WAKE.get_or_init(|| Waker::from(Arc::new(NoWake)))
+}
+
 impl Requests {
     pub(crate) fn new(stream: Pin<Box<dyn AsyncWrite + Send>>, max_buffer: usize) -> Self {
         Requests {
@@ -173,10 +179,8 @@ impl Requests {
     /// Writes as much of `buf` as the stream takes without waiting, then flushes if all of
     /// it went. Returns the bytes written and whether the flush finished.
     fn write_now(&self, buf: &[u8]) -> io::Result<(usize, bool)> {
-        static NO_WAKE: OnceLock<Waker> = OnceLock::new();
-        let waker = NO_WAKE.get_or_init(|| Waker::from(Arc::new(NoWake)));
         let mut written = 0;
-        match self.poll_write_all(&mut Context::from_waker(waker), buf, &mut written) {
+        match self.poll_write_all(&mut Context::from_waker(no_wake()), buf, &mut written) {
             Poll::Ready(Ok(())) => Ok((written, true)),
             Poll::Ready(Err(e)) => Err(e),
             Poll::Pending => Ok((written, false)),

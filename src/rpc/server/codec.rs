@@ -1,9 +1,10 @@
 //! The framed codec of a request stream: `Request` header, then the argument, decoded in
 //! order on the connection's one gob decoder, as Go's `ServeCodec` reads them.
 
+use super::context::{ConnInfo, Context};
 use super::header::RequestHeader;
 use super::registry::{Entry, Registry};
-use super::service::Invocation;
+use super::service::HandlerFuture;
 use crate::{Category, DecoderState, Limits};
 use bytes::{Buf, BytesMut};
 use std::sync::Arc;
@@ -14,7 +15,8 @@ pub(crate) enum Request {
     Call {
         seq: u64,
         service_method: Arc<str>,
-        run: Invocation,
+        /// The handler's future, with its argument and context.
+        run: HandlerFuture,
     },
     /// A request answered with an error and no call (its body was read and discarded):
     /// unknown service or method, an ill-formed name, an argument that does not decode.
@@ -40,21 +42,33 @@ pub(crate) struct RequestDecoder {
     st: DecoderState,
     registry: Arc<Registry>,
     stage: Stage,
+    /// The method the last found request named: a stream mostly calls the same methods
+    /// again, and a match skips the two hash lookups by name.
+    last: Option<Arc<Entry>>,
+    /// The connection the calls' contexts refer to.
+    conn: Arc<ConnInfo>,
 }
 
 impl RequestDecoder {
-    pub(crate) fn new(registry: Arc<Registry>, limits: Limits) -> Self {
+    pub(crate) fn new(registry: Arc<Registry>, limits: Limits, conn: Arc<ConnInfo>) -> Self {
         RequestDecoder {
             st: DecoderState::with_limits(limits),
             registry,
             stage: Stage::Header,
+            last: None,
+            conn,
         }
     }
 
     /// The stage after reading `header`: its method, or the error it is answered with
     /// (Go's `readRequestHeader`, texts verbatim).
-    fn route(&self, header: RequestHeader) -> Stage {
-        let name = &header.service_method;
+    fn route(&mut self, header: RequestHeader) -> Stage {
+        if let Some(last) = &self.last {
+            if last.full_name.as_bytes() == header.service_method.as_bytes() {
+                return Stage::Body(header, last.clone());
+            }
+        }
+        let name = header.service_method.as_str();
         let Some(dot) = name.rfind('.') else {
             let error = format!("rpc: service/method request ill-formed: {name}");
             return Stage::Skip(header, error);
@@ -64,7 +78,10 @@ impl RequestDecoder {
             return Stage::Skip(header, error);
         };
         match service.get(&name[dot + 1..]) {
-            Some(entry) => Stage::Body(header, entry.clone()),
+            Some(entry) => {
+                self.last = Some(entry.clone());
+                Stage::Body(header, entry.clone())
+            }
             None => {
                 let error = format!("rpc: can't find method {name}");
                 Stage::Skip(header, error)
@@ -101,28 +118,34 @@ impl tokio_util::codec::Decoder for RequestDecoder {
                     src.advance(n);
                     self.stage = self.route(header);
                 }
-                Stage::Body(header, entry) => match entry.method.decode(&mut self.st, src) {
-                    Ok(None) => {
-                        self.stage = Stage::Body(header, entry);
-                        return Ok(None);
+                Stage::Body(header, entry) => {
+                    match entry.method.decode(&mut self.st, src, &|| Context {
+                        inner: self.conn.clone(),
+                        seq: header.seq,
+                        service_method: entry.full_name.clone(),
+                    }) {
+                        Ok(None) => {
+                            self.stage = Stage::Body(header, entry);
+                            return Ok(None);
+                        }
+                        Ok(Some((run, n))) => {
+                            src.advance(n);
+                            entry.count_call();
+                            return Ok(Some(Request::Call {
+                                seq: header.seq,
+                                service_method: entry.full_name.clone(),
+                                run,
+                            }));
+                        }
+                        // The argument does not fit: answered with the codec's text (Go's
+                        // `err.Error()`), and the body is skipped by its wire types, so the
+                        // connection stays usable.
+                        Err(e) if e.category() != Category::Io => {
+                            self.stage = Stage::Skip(header, e.message().to_string());
+                        }
+                        Err(e) => return Err(HeaderError(e.to_string())),
                     }
-                    Ok(Some((run, n))) => {
-                        src.advance(n);
-                        entry.count_call();
-                        return Ok(Some(Request::Call {
-                            seq: header.seq,
-                            service_method: header.service_method.into(),
-                            run,
-                        }));
-                    }
-                    // The argument does not fit: answered with the codec's text (Go's
-                    // `err.Error()`), and the body is skipped by its wire types, so the
-                    // connection stays usable.
-                    Err(e) if e.category() != Category::Io => {
-                        self.stage = Stage::Skip(header, e.message().to_string());
-                    }
-                    Err(e) => return Err(HeaderError(e.to_string())),
-                },
+                }
                 Stage::Skip(header, error) => match self.st.skip(src) {
                     Ok(None) => {
                         self.stage = Stage::Skip(header, error);
@@ -132,7 +155,7 @@ impl tokio_util::codec::Decoder for RequestDecoder {
                         src.advance(n);
                         return Ok(Some(Request::Invalid {
                             seq: header.seq,
-                            service_method: header.service_method.into(),
+                            service_method: header.service_method.as_str().into(),
                             error,
                         }));
                     }

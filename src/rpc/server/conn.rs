@@ -1,16 +1,25 @@
-//! Serving one connection: one reader decodes requests in order and starts each call as
-//! its own task; each call encodes its reply when it completes, under the connection's one
-//! encoder, so replies go out whole and in completion order (Go's `ServeCodec`).
+//! Serving one connection: one reader decodes requests in order and starts each call; each
+//! call encodes its reply when it completes, under the connection's one encoder, so replies
+//! go out whole and in completion order (Go's `ServeCodec`).
+//!
+//! The reader polls each call once itself. A call that completes then (most do: a handler
+//! with nothing to wait for) costs no task and no wake-up, and its reply is held until the
+//! reader has nothing left to decode: the replies to one read's requests go out in one
+//! write, as a pipelining client's requests came in. A call that waits becomes its own task
+//! and sends its reply when it completes.
 
 use super::codec::{Request, RequestDecoder};
-use super::context::{ConnInfo, Context, Peer};
+use super::context::{ConnInfo, Peer};
 use super::header::ResponseHeader;
 use super::panic::CatchUnwind;
-use super::service::EncodeReply;
+use super::service::{EncodeReply, Outcome};
 use super::Inner;
-use crate::rpc::writer::{Queue, Requests};
+use crate::rpc::writer::{no_wake, Queue, Requests};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::task::Poll;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::Semaphore;
 use tracing::Instrument;
@@ -30,8 +39,16 @@ impl Replies {
         self.out.wait_for_room(None).await.is_ok()
     }
 
-    /// Encodes and sends one reply: `reply`, or an error reply with Go's `struct{}` body.
-    fn send(&self, seq: u64, service_method: &str, reply: Result<&dyn EncodeReply, &str>) {
+    /// Encodes one reply (`reply`, or an error reply with Go's `struct{}` body) and sends
+    /// it; with `hold`, leaves it queued for [`flush`](Self::flush), so that the replies of
+    /// the calls answered in one pass of the reader go out in one write.
+    fn send(
+        &self,
+        seq: u64,
+        service_method: &str,
+        reply: Result<&dyn EncodeReply, &str>,
+        hold: bool,
+    ) {
         let mut q = self.out.lock();
         if q.closed {
             return; // the connection is gone: nobody to answer
@@ -65,12 +82,78 @@ impl Replies {
                 return;
             }
         }
+        if hold {
+            return;
+        }
         let alone = self.in_flight.load(Ordering::Relaxed) <= 1;
         if let Err(e) = self.out.submit(q, was_empty, alone) {
             tracing::debug!(error = %e, "rpc: writing response");
             self.out.close();
         }
     }
+
+    /// Sends the replies held by [`send`](Self::send): written now if the stream is idle
+    /// (what it does not take at once goes to the writer task), else left to the writer
+    /// task, which is writing and sends them next.
+    fn flush(&self) {
+        let q = self.out.lock();
+        if q.out.is_empty() || q.closed {
+            return; // nothing held, or the writer task sends what is left before it closes
+        }
+        if let Err(e) = self.out.submit(q, true, true) {
+            tracing::debug!(error = %e, "rpc: writing response");
+            self.out.close();
+        }
+    }
+
+    /// Waits for room for a reply, held replies flushed first: false once the connection
+    /// is gone, None if `abort` fires first.
+    async fn room_flushed(&self, abort: Pin<&mut impl Future<Output = ()>>) -> Option<bool> {
+        match self.out.has_room() {
+            Ok(true) => Some(true),
+            Ok(false) => {
+                self.flush();
+                tokio::select! {
+                    room = self.room() => Some(room),
+                    _ = abort => None,
+                }
+            }
+            Err(_) => Some(false),
+        }
+    }
+}
+
+/// What a call ended with, logged, and answered.
+fn answer(
+    replies: &Replies,
+    seq: u64,
+    service_method: &str,
+    outcome: &Result<Outcome, String>,
+    started: Option<std::time::Instant>,
+    hold: bool,
+) {
+    let result = match outcome {
+        Ok(Ok(reply)) => Ok(&**reply),
+        Ok(Err(text)) => Err(text.as_str()),
+        Err(panic) => {
+            tracing::error!(panic = %panic, "rpc: handler panicked");
+            Err(panic.as_str())
+        }
+    };
+    if let Some(started) = started {
+        let outcome = match outcome {
+            Ok(Ok(_)) => "ok",
+            Ok(Err(_)) => "error",
+            Err(_) => "panicked",
+        };
+        tracing::debug!(
+            duration_us = started.elapsed().as_micros() as u64,
+            outcome,
+            error = result.err(),
+            "rpc: call done"
+        );
+    }
+    replies.send(seq, service_method, result, hold);
 }
 
 /// Serves `stream` until the peer stops sending requests (or the server shuts down), then
@@ -101,68 +184,87 @@ where
     });
     let max_calls = config.max_calls_per_connection;
     let calls = Arc::new(Semaphore::new(max_calls));
-    let decoder = RequestDecoder::new(inner.registry.clone(), config.limits);
+    let decoder = RequestDecoder::new(inner.registry.clone(), config.limits, conn.clone());
     let mut frames = tokio_util::codec::FramedRead::new(read, decoder);
+    // Created once, polled only when the reader has to wait.
+    let stop_reading = inner.stop_reading.cancelled();
+    let abort = inner.abort.cancelled();
+    tokio::pin!(stop_reading, abort);
     loop {
-        // Back-pressure: with `max_calls` calls running, the next request is not read.
-        let permit = tokio::select! {
-            p = calls.clone().acquire_owned() => p.expect("never closed"),
-            _ = inner.stop_reading.cancelled() => break,
-        };
-        let next = tokio::select! {
-            next = std::future::poll_fn(|cx| std::pin::Pin::new(&mut frames).poll_next(cx)) => next,
-            _ = inner.stop_reading.cancelled() => break,
-        };
+        if inner.stop_reading.is_cancelled() {
+            break; // checked first: a client that never stops sending is still stopped
+        }
+        // Back-pressure: with `max_calls` calls running as tasks, the next request is not
+        // read. Only this reader takes permits (for a call that becomes a task), so once one
+        // is free it stays free until then: a call answered here takes none.
+        if calls.available_permits() == 0 {
+            replies.flush();
+            tokio::select! {
+                p = calls.acquire() => drop(p.expect("never closed")),
+                _ = &mut stop_reading => break,
+            }
+        }
+        // The replies of the calls answered since the last read go out in one write, just
+        // before the reader waits for more requests.
+        let next = std::future::poll_fn(|cx| {
+            if let Poll::Ready(next) = Pin::new(&mut frames).poll_next(cx) {
+                return Poll::Ready(Some(next));
+            }
+            replies.flush();
+            match stop_reading.as_mut().poll(cx) {
+                Poll::Ready(()) => Poll::Ready(None),
+                Poll::Pending => Poll::Pending,
+            }
+        })
+        .await;
+        let Some(next) = next else { break };
         match next {
             Some(Ok(Request::Call {
                 seq,
                 service_method,
                 run,
             })) => {
-                replies.in_flight.fetch_add(1, Ordering::Relaxed);
-                let ctx = Context {
-                    inner: conn.clone(),
-                    seq,
-                    service_method: service_method.clone(),
-                };
                 let span = tracing::debug_span!(
                     "rpc.serve",
                     method = &*service_method,
                     seq,
                     peer = %conn.peer,
                 );
+                let started = (!span.is_disabled()).then(std::time::Instant::now);
+                let mut fut = CatchUnwind::new(run);
+                // Polled once here: a handler that completes at once is answered without a
+                // task of its own, its reply held for the write of this pass. One that waits
+                // runs on as its own task (polled again there, with that task's waker).
+                let first = span.in_scope(|| {
+                    Pin::new(&mut fut).poll(&mut std::task::Context::from_waker(no_wake()))
+                });
+                if let Poll::Ready(outcome) = first {
+                    let Some(room) = replies.room_flushed(abort.as_mut()).await else {
+                        break;
+                    };
+                    if room {
+                        span.in_scope(|| {
+                            answer(&replies, seq, &service_method, &outcome, started, true)
+                        });
+                    }
+                    continue;
+                }
+                // Free since before the read (only this reader takes permits).
+                let permit = match calls.clone().try_acquire_owned() {
+                    Ok(p) => p,
+                    Err(_) => calls.clone().acquire_owned().await.expect("never closed"),
+                };
+                replies.in_flight.fetch_add(1, Ordering::Relaxed);
                 let replies = replies.clone();
                 let abort = inner.abort.clone();
-                let fut = CatchUnwind::new(run(ctx));
                 tokio::spawn(
                     async move {
-                        let started = std::time::Instant::now();
                         let outcome = tokio::select! {
                             outcome = fut => outcome,
                             _ = abort.cancelled() => return,
                         };
-                        let room = replies.room().await;
-                        let result = match &outcome {
-                            Ok(Ok(reply)) => Ok(&**reply),
-                            Ok(Err(text)) => Err(text.as_str()),
-                            Err(panic) => {
-                                tracing::error!(panic = %panic, "rpc: handler panicked");
-                                Err(panic.as_str())
-                            }
-                        };
-                        let outcome = match &outcome {
-                            Ok(Ok(_)) => "ok",
-                            Ok(Err(_)) => "error",
-                            Err(_) => "panicked",
-                        };
-                        tracing::debug!(
-                            duration_us = started.elapsed().as_micros() as u64,
-                            outcome,
-                            error = result.err(),
-                            "rpc: call done"
-                        );
-                        if room {
-                            replies.send(seq, &service_method, result);
+                        if replies.room().await {
+                            answer(&replies, seq, &service_method, &outcome, started, false);
                         }
                         replies.in_flight.fetch_sub(1, Ordering::Relaxed);
                         drop(permit);
@@ -181,12 +283,11 @@ where
                     error,
                     "rpc: invalid request"
                 );
-                let room = tokio::select! {
-                    room = replies.room() => room,
-                    _ = inner.abort.cancelled() => break,
+                let Some(room) = replies.room_flushed(abort.as_mut()).await else {
+                    break;
                 };
                 if room {
-                    replies.send(seq, &service_method, Err(&error));
+                    replies.send(seq, &service_method, Err(&error), true);
                 }
             }
             Some(Err(e)) => {

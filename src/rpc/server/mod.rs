@@ -25,8 +25,13 @@
 //! ```
 //!
 //! What it does as Go's server does (`src/net/rpc/server.go`):
-//! - one reader per connection decodes requests in order, each call runs as its own task,
-//!   and each reply is written whole when its call completes (completion order);
+//! - one reader per connection decodes requests in order, each call runs concurrently with
+//!   the others, and each reply is written whole when its call completes (completion
+//!   order). The reader polls each handler once: one that completes at once is answered
+//!   there, and the replies of the calls answered in one pass go out in one write; one that
+//!   waits runs on as its own task. So a handler that computes for long without an `.await`
+//!   holds up its connection's next requests (not other connections): move such work to
+//!   `tokio::task::spawn_blocking` and await it;
 //! - unknown services and methods and ill-formed names are answered with Go's texts
 //!   (`rpc: can't find service S.M`, `rpc: can't find method S.M`,
 //!   `rpc: service/method request ill-formed: X`), the request body read and discarded;
@@ -251,7 +256,11 @@ impl Server {
     /// A decoder of one connection's requests, as [`serve_conn`](Self::serve_conn) reads
     /// them (the fuzz targets drive it without a socket).
     pub(crate) fn request_decoder(&self) -> codec::RequestDecoder {
-        codec::RequestDecoder::new(self.inner.registry.clone(), self.inner.config.limits)
+        let conn = std::sync::Arc::new(context::ConnInfo {
+            peer: Peer::Unknown,
+            connection: Connection::default(),
+        });
+        codec::RequestDecoder::new(self.inner.registry.clone(), self.inner.config.limits, conn)
     }
 
     /// How many connections the accept loops are serving now.

@@ -9,6 +9,8 @@ use std::sync::Arc;
 /// `RegisterName` of the same receiver under two names does).
 pub(crate) struct Entry {
     pub(crate) method: Arc<dyn Method>,
+    /// `Service.Method`, as a request names it (shared by every call, not copied).
+    pub(crate) full_name: Arc<str>,
     calls: AtomicU64,
 }
 
@@ -45,6 +47,7 @@ impl Registry {
             .map(|(n, m)| {
                 let entry = Entry {
                     method: m.clone(),
+                    full_name: format!("{name}.{n}").into(),
                     calls: AtomicU64::new(0),
                 };
                 (n.clone(), Arc::new(entry))

@@ -18,9 +18,6 @@ pub(crate) type HandlerFuture = Pin<Box<dyn Future<Output = Outcome> + Send>>;
 /// What a handler ended with: a reply to encode, or the error text Go's client receives.
 pub(crate) type Outcome = Result<Box<dyn EncodeReply>, String>;
 
-/// A decoded call, ready to run once it is given its context.
-pub(crate) type Invocation = Box<dyn FnOnce(Context) -> HandlerFuture + Send>;
-
 /// A reply value with its type erased.
 pub(crate) trait EncodeReply: Send {
     /// Encodes the response header and then the reply, as Go's `WriteResponse` does.
@@ -64,12 +61,15 @@ impl EncodeReply for DynamicReply {
 
 /// One method of a service, with its argument and reply types erased.
 pub(crate) trait Method: Send + Sync {
-    /// Decodes the call's argument from the front of `buf`. `None`: more bytes are needed.
+    /// Decodes the call's argument from the front of `buf` and returns the call, to run
+    /// with the context `ctx` makes (one allocation: the future holds the argument, the
+    /// context and the handler). `None`: more bytes are needed.
     fn decode(
         &self,
         st: &mut DecoderState,
         buf: &[u8],
-    ) -> crate::Result<Option<(Invocation, usize)>>;
+        ctx: &dyn Fn() -> Context,
+    ) -> crate::Result<Option<(HandlerFuture, usize)>>;
 
     /// Go's names of the argument and reply types, as the debug page shows them.
     fn signature(&self) -> &Signature;
@@ -108,20 +108,19 @@ where
         &self,
         st: &mut DecoderState,
         buf: &[u8],
-    ) -> crate::Result<Option<(Invocation, usize)>> {
+        ctx: &dyn Fn() -> Context,
+    ) -> crate::Result<Option<(HandlerFuture, usize)>> {
         let Some((args, used)) = st.decode_go_named::<A>(buf, &self.0.arg_go_name)? else {
             return Ok(None);
         };
-        let handler = self.0.handler.clone();
+        let (handler, ctx) = (self.0.handler.clone(), ctx());
         // The handler is called inside the future, so that a handler that panics before
         // it returns its future fails its own call too, not the connection's reader.
-        let run: Invocation = Box::new(move |ctx| {
-            Box::pin(async move {
-                match handler(ctx, args).await {
-                    Ok(reply) => Ok(Box::new(TypedReply(Some(reply))) as Box<dyn EncodeReply>),
-                    Err(e) => Err(e.to_string()),
-                }
-            })
+        let run: HandlerFuture = Box::pin(async move {
+            match handler(ctx, args).await {
+                Ok(reply) => Ok(Box::new(TypedReply(Some(reply))) as Box<dyn EncodeReply>),
+                Err(e) => Err(e.to_string()),
+            }
         });
         Ok(Some((run, used)))
     }
@@ -146,20 +145,19 @@ where
         &self,
         st: &mut DecoderState,
         buf: &[u8],
-    ) -> crate::Result<Option<(Invocation, usize)>> {
+        ctx: &dyn Fn() -> Context,
+    ) -> crate::Result<Option<(HandlerFuture, usize)>> {
         let Some((args, used)) = st.decode_value(buf)? else {
             return Ok(None);
         };
-        let handler = self.0.handler.clone();
+        let (handler, ctx) = (self.0.handler.clone(), ctx());
         // The handler is called inside the future, so that a handler that panics before
         // it returns its future fails its own call too, not the connection's reader.
-        let run: Invocation = Box::new(move |ctx| {
-            Box::pin(async move {
-                match handler(ctx, args).await {
-                    Ok(reply) => Ok(Box::new(DynamicReply(reply)) as Box<dyn EncodeReply>),
-                    Err(e) => Err(e.to_string()),
-                }
-            })
+        let run: HandlerFuture = Box::pin(async move {
+            match handler(ctx, args).await {
+                Ok(reply) => Ok(Box::new(DynamicReply(reply)) as Box<dyn EncodeReply>),
+                Err(e) => Err(e.to_string()),
+            }
         });
         Ok(Some((run, used)))
     }
@@ -180,8 +178,9 @@ impl Method for Resigned {
         &self,
         st: &mut DecoderState,
         buf: &[u8],
-    ) -> crate::Result<Option<(Invocation, usize)>> {
-        self.inner.decode(st, buf)
+        ctx: &dyn Fn() -> Context,
+    ) -> crate::Result<Option<(HandlerFuture, usize)>> {
+        self.inner.decode(st, buf, ctx)
     }
 
     fn signature(&self) -> &Signature {
