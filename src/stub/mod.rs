@@ -36,7 +36,9 @@
 //!   errors when the stub is made, not when a call comes.
 //!
 //! Services and methods the file does not name get Go's errors (`rpc: can't find service
-//! S.M`, `rpc: can't find method S.M`) from the [`Server`].
+//! S.M`, `rpc: can't find method S.M`) from the [`Server`]; no method runs for them, so they
+//! are not recorded. The argument is taken as the client sent it (with the client's type
+//! definitions) and not checked against `"arg"`, which names it on the debug page.
 //!
 //! # Recording calls
 //!

@@ -168,7 +168,7 @@ enum Cmd {
         \"delay_ms\": 50}]}}. Services and methods the file does not name get Go's errors. \
         ADDR is host:port (port 0: any free port) or unix:PATH. The listening address is \
         printed on stderr: \"gobrpc serve: listening on ADDR\". With --record each call \
-        answered is appended to FILE, before its reply is sent, as one JSON line: \
+        of a method the file names is appended to FILE, before its reply is sent, as one JSON line: \
         {\"time\",\"conn\",\"peer\",\"seq\",\"method\",\"args\", and \"reply\" or \
         \"error\"}; values as `dump --json` prints them. It serves until killed."
     )]
