@@ -290,3 +290,67 @@ async fn answer(
     }
     outcome
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rpc::Client;
+    use serde_json::json;
+    use std::sync::Mutex;
+
+    #[tokio::test]
+    async fn replies_of_several_types_share_a_connection_and_are_recorded() {
+        let decls = Decls::parse(
+            "package main\ntype Args struct { A, B int }\ntype Reply struct { C int; Note string }",
+        )
+        .unwrap();
+        let replies = json!({
+            "Arith.Add": {"arg": "Args", "reply": "Reply", "replies": [
+                {"args": {"A": 1}, "reply": {"C": 2, "Note": "one"}},
+                {"error": "boom", "delay_ms": 1}
+            ]},
+            "Names.Get": {"arg": "int", "reply": "[]string", "replies": [{"reply": ["a", "b"]}]}
+        });
+        let records = Arc::new(Mutex::new(Vec::new()));
+        let sink = records.clone();
+        let server = Stub::new(&decls, &replies)
+            .unwrap()
+            .on_call(move |c| sink.lock().unwrap().push(c.clone()))
+            .server();
+        let (ours, theirs) = tokio::io::duplex(4096);
+        tokio::spawn(async move { server.serve_conn(theirs).await });
+        let client = Client::new(ours);
+        let (one, two, three) = (json!({"A": 1}), json!({"A": 2}), json!(3));
+        let add = |a| client.call_json("Arith.Add", &decls, "Args", a);
+        let get = || client.call_json("Names.Get", &decls, "int", &three);
+        assert_eq!(add(&one).await.unwrap(), json!({"C": 2, "Note": "one"}));
+        assert_eq!(get().await.unwrap(), json!(["a", "b"]));
+        assert_eq!(add(&one).await.unwrap(), json!({"C": 2, "Note": "one"}));
+        assert_eq!(add(&two).await.unwrap_err().to_string(), "boom");
+        assert_eq!(get().await.unwrap(), json!(["a", "b"]));
+
+        let records = records.lock().unwrap();
+        let seen: Vec<String> = records
+            .iter()
+            .map(|r| format!("{} {} {:?}", r.service_method, r.args, r.outcome))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                r#"Arith.Add {"A":1,"B":0} Ok("{\"C\":2,\"Note\":\"one\"}")"#,
+                r#"Names.Get 3 Ok("[\"a\",\"b\"]")"#,
+                r#"Arith.Add {"A":1,"B":0} Ok("{\"C\":2,\"Note\":\"one\"}")"#,
+                r#"Arith.Add {"A":2,"B":0} Err("boom")"#,
+                r#"Names.Get 3 Ok("[\"a\",\"b\"]")"#,
+            ]
+        );
+        assert!(records.iter().all(|r| r.conn == 1 && r.peer == "unknown"));
+        let seqs: Vec<u64> = records.iter().map(|r| r.seq).collect();
+        assert!(seqs.windows(2).all(|w| w[0] < w[1]), "{seqs:?}");
+        let line: Json = serde_json::from_str(&records[3].to_json_line()).unwrap();
+        assert_eq!(line["error"], "boom");
+        assert_eq!(line["method"], "Arith.Add");
+        assert_eq!(line["args"], json!({"A": 2, "B": 0}));
+        assert!(line.get("reply").is_none());
+    }
+}
