@@ -83,6 +83,27 @@ impl JsonEncoder {
     /// Makes the next values of type `root` instead, on the same stream: the type ids
     /// assigned so far stay valid, as Go's encoder keeps them from value to value of any type
     /// (values of several types can then share one [`EncoderState`](crate::EncoderState)).
+    ///
+    /// ```
+    /// use gobrpc::decl::Decls;
+    /// use gobrpc::json::JsonEncoder;
+    /// use serde_json::json;
+    ///
+    /// let decls = Decls::parse("package main\ntype P struct { X int }")?;
+    /// let mut enc = JsonEncoder::new(decls, "P")?;
+    /// let p = enc.value(&json!({"X": 1}))?;
+    /// enc.set_root("[]P")?;
+    /// let ps = enc.value(&json!([{"X": 2}]))?;
+    /// // One stream: P is defined once, and []P refers to it by the same id.
+    /// let mut st = gobrpc::EncoderState::new();
+    /// let mut bytes = Vec::new();
+    /// st.encode_value(&p, &mut bytes)?;
+    /// st.encode_value(&ps, &mut bytes)?;
+    /// let mut dec = gobrpc::Decoder::new(bytes.as_slice());
+    /// assert_eq!(gobrpc::json::to_json(&dec.decode_value()?)?, r#"{"X":1}"#);
+    /// assert_eq!(gobrpc::json::to_json(&dec.decode_value()?)?, r#"[{"X":2}]"#);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn set_root(&mut self, root: &str) -> Result<(), DeclError> {
         let t = top_level(&mut self.decls, root)?;
         self.root_id = self.gob.send_type_descriptor(&self.decls, t)?;
