@@ -22,7 +22,9 @@ const usage = `usage:
   gointerop netrpc-record -script S -tcp A -out F   record one scripted stream's request and reply bytes
   gointerop client-scenario -scenario NAME (-addr A | -listen L)
                                           Go's client in one of the Rust server examples' scenarios
-  gointerop tap-check -addr A [-http] -log F   call through gobrpc tap --json, check its lines (F) against Go's calls`
+  gointerop tap-check -addr A [-http] -log F   call through gobrpc tap --json, check its lines (F) against Go's calls
+  gointerop serve-check -write DIR | -addr A [-net unix] [-http] -record F
+                                          Go's client against gobrpc serve (files for it; checks of replies and record)`
 
 func main() {
 	// Decoded times whose offset matches time.Local would get the Local
@@ -69,6 +71,8 @@ func main() {
 		err = cmdClientScenario(os.Args[2:])
 	case "tap-check":
 		err = cmdTapCheck(os.Args[2:])
+	case "serve-check":
+		err = cmdServeCheck(os.Args[2:])
 	default:
 		fmt.Fprintln(os.Stderr, usage)
 		os.Exit(2)

@@ -157,6 +157,8 @@ pub mod rpc;
 pub mod schema;
 mod ser;
 #[cfg(all(feature = "json", feature = "rpc"))]
+pub mod stub;
+#[cfg(all(feature = "json", feature = "rpc"))]
 pub mod tap;
 pub mod types;
 pub mod value;

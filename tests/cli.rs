@@ -1,7 +1,7 @@
 //! The `gobrpc` command-line tool, run as a process: `dump` against every Go fixture,
 //! `encode` round trips checked by a Go decoder, `call` and `describe` against the bundled Go
-//! server over every transport, and every class of bad input with its exit code and its
-//! one-line message.
+//! server over every transport, `serve` against Go's client, and every class of bad input
+//! with its exit code and its one-line message.
 #![cfg(feature = "cli")]
 
 mod common;
@@ -12,6 +12,8 @@ mod call;
 mod dump;
 #[path = "cli/encode.rs"]
 mod encode;
+#[path = "cli/serve.rs"]
+mod serve;
 #[path = "cli/traps.rs"]
 mod traps;
 

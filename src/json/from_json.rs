@@ -62,11 +62,7 @@ impl JsonEncoder {
     /// Values of `root` (a declared name or a type expression such as `[]Point`). Fails if
     /// the type is unknown or gob cannot send it.
     pub fn new(mut decls: Decls, root: &str) -> Result<JsonEncoder, DeclError> {
-        let mut t = decls.lookup(root)?;
-        if matches!(decls.kind(t), Kind::BigInt) {
-            // Go can only encode a *big.Int at top level (GobEncode has a pointer receiver).
-            t = decls.pointer_to(t);
-        }
+        let t = top_level(&mut decls, root)?;
         let mut gob = GobTypes::new();
         let root_id = gob.send_type_descriptor(&decls, t)?;
         let any = Builtins {
@@ -82,6 +78,37 @@ impl JsonEncoder {
             fields: HashMap::new(),
             any,
         })
+    }
+
+    /// Makes the next values of type `root` instead, on the same stream: the type ids
+    /// assigned so far stay valid, as Go's encoder keeps them from value to value of any type
+    /// (values of several types can then share one [`EncoderState`](crate::EncoderState)).
+    ///
+    /// ```
+    /// use gobrpc::decl::Decls;
+    /// use gobrpc::json::JsonEncoder;
+    /// use serde_json::json;
+    ///
+    /// let decls = Decls::parse("package main\ntype P struct { X int }")?;
+    /// let mut enc = JsonEncoder::new(decls, "P")?;
+    /// let p = enc.value(&json!({"X": 1}))?;
+    /// enc.set_root("[]P")?;
+    /// let ps = enc.value(&json!([{"X": 2}]))?;
+    /// // One stream: P is defined once, and []P refers to it by the same id.
+    /// let mut st = gobrpc::EncoderState::new();
+    /// let mut bytes = Vec::new();
+    /// st.encode_value(&p, &mut bytes)?;
+    /// st.encode_value(&ps, &mut bytes)?;
+    /// let mut dec = gobrpc::Decoder::new(bytes.as_slice());
+    /// assert_eq!(gobrpc::json::to_json(&dec.decode_value()?)?, r#"{"X":1}"#);
+    /// assert_eq!(gobrpc::json::to_json(&dec.decode_value()?)?, r#"[{"X":2}]"#);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn set_root(&mut self, root: &str) -> Result<(), DeclError> {
+        let t = top_level(&mut self.decls, root)?;
+        self.root_id = self.gob.send_type_descriptor(&self.decls, t)?;
+        self.root = t;
+        Ok(())
     }
 
     /// The gob value of `json`, with the definitions it needs.
@@ -102,6 +129,16 @@ impl JsonEncoder {
             types: self.gob.table().clone(),
         })
     }
+}
+
+/// The type sent for a top-level value of type `root`.
+fn top_level(decls: &mut Decls, root: &str) -> Result<TyRef, DeclError> {
+    let t = decls.lookup(root)?;
+    if matches!(decls.kind(t), Kind::BigInt) {
+        // Go can only encode a *big.Int at top level (GobEncode has a pointer receiver).
+        return Ok(decls.pointer_to(t));
+    }
+    Ok(t)
 }
 
 impl Decls {

@@ -153,7 +153,7 @@ impl fmt::Display for Event {
 }
 
 /// `2006-01-02T15:04:05.999999999Z` with all nine digits, in UTC.
-fn rfc3339(t: SystemTime) -> String {
+pub(crate) fn rfc3339(t: SystemTime) -> String {
     let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
     let secs = d.as_secs();
     let (days, rem) = (secs / 86_400, secs % 86_400);

@@ -20,7 +20,7 @@
 //! # }
 //! ```
 
-mod event;
+pub(crate) mod event;
 mod stream;
 
 pub use event::{CallEvent, Event, Outcome, ProblemEvent};

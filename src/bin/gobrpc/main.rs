@@ -12,6 +12,7 @@ mod exit;
 mod genrust;
 mod jsonarg;
 mod output;
+mod serve;
 mod tap;
 mod typed;
 
@@ -150,6 +151,45 @@ enum Cmd {
         #[arg(value_name = "UPSTREAM")]
         upstream: String,
     },
+    /// Serve net/rpc to Go clients with scripted replies, declared from Go types and a JSON
+    /// replies file.
+    #[command(
+        after_help = "The replies file is one JSON object: each key a Service.Method, \
+        each value {\"arg\": TYPE, \"reply\": TYPE, \"replies\": [RULE, ...]}, TYPE a Go type \
+        declared in --types (or a builtin type expression such as int or []string). A RULE is \
+        {\"args\": JSON (optional), \"reply\": JSON | \"error\": TEXT, \"delay_ms\": N \
+        (optional)}. A call is answered by the first rule whose \"args\" match the call's \
+        arguments as Go's encoding/json prints them (objects: every key given matches, others \
+        are ignored; arrays: same length, elements match; numbers: equal as numbers), or that \
+        has no \"args\"; after \"delay_ms\" milliseconds it sends \"reply\" (of the reply \
+        type) or \"error\" (Go's client gets it as rpc.ServerError). A call no rule matches \
+        gets an error. Example: {\"Arith.Add\": {\"arg\": \"Args\", \"reply\": \"Reply\", \
+        \"replies\": [{\"args\": {\"A\": 1}, \"reply\": {\"C\": 2}}, {\"error\": \"boom\", \
+        \"delay_ms\": 50}]}}. Services and methods the file does not name get Go's errors. \
+        ADDR is host:port (port 0: any free port) or unix:PATH. The listening address is \
+        printed on stderr: \"gobrpc serve: listening on ADDR\". With --record each call \
+        of a method the file names is appended to FILE, before its reply is sent, as one JSON line: \
+        {\"time\",\"conn\",\"peer\",\"seq\",\"method\",\"args\", and \"reply\" or \
+        \"error\"}; values as `dump --json` prints them. It serves until killed."
+    )]
+    Serve {
+        /// Go source files declaring the types (repeat for several files of one package).
+        #[arg(long = "types", value_name = "FILE.go", required = true)]
+        types: Vec<String>,
+        /// The replies file (JSON; see below).
+        #[arg(long, value_name = "FILE.json")]
+        replies: String,
+        /// Append every call answered to FILE as a JSON line (see below).
+        #[arg(long, value_name = "FILE")]
+        record: Option<String>,
+        /// Serve HTTP: CONNECT on /_goRPC_ (Go's rpc.DialHTTP) and the debug page at
+        /// /debug/rpc.
+        #[arg(long)]
+        http: bool,
+        /// host:port, or unix:PATH.
+        #[arg(value_name = "ADDR")]
+        addr: String,
+    },
     /// List the services and methods of a Go server from its HTTP debug page.
     Describe {
         /// host:port of the server's HTTP listener.
@@ -217,6 +257,19 @@ fn run(cli: Cli) -> exit::Result<()> {
             listen,
             upstream,
         } => tap::run(&listen, &upstream, json, http),
+        Cmd::Serve {
+            types,
+            replies,
+            record,
+            http,
+            addr,
+        } => serve::run(serve::ServeArgs {
+            types,
+            replies,
+            record,
+            http,
+            addr,
+        }),
         Cmd::Describe {
             addr,
             path,
