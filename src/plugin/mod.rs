@@ -68,6 +68,14 @@
 //! plugins (`test-proto-upgraded-plugin`), the grpc refusal, and the configuration
 //! conflicts.
 //!
+//! `tests/plugin_own.rs` runs a plugin of our own (`go-interop/goplugin/`, built from the
+//! same sources) for what that binary lacks: broker callbacks in both directions (the
+//! plugin calls a service the host serves with [`MuxBroker::accept_and_serve`] in the
+//! middle of a call; the host [dials](MuxBroker::dial) an id the plugin serves),
+//! interface-typed errors in replies ([`BasicError`] and an application's own type),
+//! `time.Time`, `[]byte` and `map[string]interface{}`, the stdout and stderr streams, a
+//! panic mid-call, and calls pending when the plugin is killed.
+//!
 //! Not ported, and why:
 //! - AutoMTLS (`test-interface-mtls`, `TestClient_mtlsNetRPCClient`): not built yet. The
 //!   plugin's certificate is ECDSA P-521 (go-plugin's `mtls.go`), which rustls with the
@@ -97,6 +105,6 @@ pub use config::{
     ClientConfig, HandshakeConfig, OutputSink, ReattachConfig, SecureConfig, Stdin,
     DEFAULT_START_TIMEOUT,
 };
-pub use error::{Error, Result};
+pub use error::{BasicError, Error, Result};
 pub use handshake::PluginAddr;
 pub use rpc_client::RpcClient;
