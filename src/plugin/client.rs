@@ -147,7 +147,7 @@ impl Client {
         let line = tokio::select! {
             biased;
             line = lines.recv() => line,
-            _ = early_exit.wait_for(Option::is_some) => {
+            _ = ended(&mut early_exit) => {
                 // It may have printed its line and exited at once: stdout holds the line
                 // until its reader reaches the end (a hang guard for a grandchild that
                 // keeps the pipe open).
@@ -155,7 +155,7 @@ impl Client {
             }
             () = tokio::time::sleep(config.start_timeout) => {
                 let _ = kill.send(());
-                let _ = tokio::time::timeout(Duration::from_secs(5), exit.wait_for(Option::is_some)).await;
+                let _ = tokio::time::timeout(Duration::from_secs(5), ended(&mut exit)).await;
                 let _ = std::fs::remove_dir_all(&dir);
                 return Err(Error::StartTimeout);
             }
@@ -164,9 +164,7 @@ impl Client {
             Some(line) => handshake::parse(&line, &versions, &config.allowed_protocols),
             None => {
                 // stdout ended without a line: the process is ending; report its stderr.
-                let _ =
-                    tokio::time::timeout(Duration::from_secs(5), exit.wait_for(Option::is_some))
-                        .await;
+                let _ = tokio::time::timeout(Duration::from_secs(5), ended(&mut exit)).await;
                 Err(exited_early(&tail))
             }
         };
@@ -174,9 +172,7 @@ impl Client {
             Ok(h) => h,
             Err(e) => {
                 let _ = kill.send(());
-                let _ =
-                    tokio::time::timeout(Duration::from_secs(5), exit.wait_for(Option::is_some))
-                        .await;
+                let _ = tokio::time::timeout(Duration::from_secs(5), ended(&mut exit)).await;
                 let _ = std::fs::remove_dir_all(&dir);
                 return Err(e);
             }
@@ -319,8 +315,7 @@ impl Client {
     /// reattached one.
     pub async fn exited(&self) -> Option<ExitStatus> {
         let mut rx = self.inner.exit.clone();
-        let v = rx.wait_for(Option::is_some).await.ok().and_then(|v| *v);
-        v.flatten()
+        ended(&mut rx).await.flatten()
     }
 
     /// Ends the plugin (go-plugin's `Kill`): `Control.Quit`, up to [`KILL_GRACE`] for the
@@ -346,7 +341,7 @@ impl Client {
         let asked = matches!(tokio::time::timeout(KILL_GRACE, quit).await, Ok(Ok(_)));
         if asked {
             let mut rx = self.inner.exit.clone();
-            if tokio::time::timeout(KILL_GRACE, rx.wait_for(Option::is_some))
+            if tokio::time::timeout(KILL_GRACE, ended(&mut rx))
                 .await
                 .is_ok()
             {
@@ -361,9 +356,15 @@ impl Client {
         }
         let mut rx = self.inner.exit.clone();
         // A hang guard only: a killed process ends at once.
-        let _ = tokio::time::timeout(Duration::from_secs(10), rx.wait_for(Option::is_some)).await;
+        let _ = tokio::time::timeout(Duration::from_secs(10), ended(&mut rx)).await;
         Killed::Forcibly
     }
+}
+
+/// Waits for the process to end; `None` if the watcher went away first. (The watch's
+/// guard is dropped here: holding it across an await would make the futures not `Send`.)
+async fn ended(rx: &mut watch::Receiver<Option<Exit>>) -> Option<Exit> {
+    rx.wait_for(Option::is_some).await.ok().and_then(|v| *v)
 }
 
 async fn connect(addr: &PluginAddr) -> Result<Box<dyn Io>> {
