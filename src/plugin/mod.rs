@@ -93,6 +93,8 @@ mod broker;
 mod client;
 mod config;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod handshake;
 pub mod mux;
 mod process;
