@@ -470,6 +470,31 @@ fn versioned(mode: &str) -> ClientConfig {
         .stdin(Stdin::Null)
 }
 
+// TestClient_mtlsNetRPCClient: AutoMTLS. The plugin gets the host's certificate, requires
+// it from the host, and serves TLS with its own P-521 certificate, which the host trusts
+// from the handshake line alone. Double(3) answering proves both checks passed.
+#[tokio::test]
+async fn auto_mtls() {
+    let c = start(
+        versioned("test-interface-mtls")
+            .plugins(["test"])
+            .auto_mtls(true),
+    )
+    .await
+    .unwrap();
+    let p = c.dispense("test").await.unwrap();
+    assert_eq!(double(&p, 3).await, 6);
+    assert_eq!(c.kill().await, Killed::Gracefully);
+    assert!(c.has_exited());
+
+    // Without AutoMTLS the host offers no certificate and the same plugin serves plain
+    // net/rpc (go-plugin's server turns TLS on only for PLUGIN_CLIENT_CERT).
+    let c = start(versioned("test-interface-mtls").plugins(["test"]))
+        .await
+        .unwrap();
+    dispense_double_and_quit(&c).await;
+}
+
 // TestClient_legacyClient: version 1 is negotiated out of the plugin's {1 netrpc, 2 grpc};
 // the plugin serves it over TLS, so a plain ping fails. With TLS the "old" plugin answers.
 #[tokio::test]

@@ -123,7 +123,16 @@ impl Client {
         if let Some(s) = &config.secure_config {
             process::check_checksum(&path, &s.checksum)?;
         }
-        let extra_env = Vec::new();
+        // AutoMTLS: the host's certificate for this launch goes to the plugin.
+        let host_cert = if config.auto_mtls {
+            Some(super::mtls::host_cert()?)
+        } else {
+            None
+        };
+        let extra_env = host_cert
+            .iter()
+            .map(|c| ("PLUGIN_CLIENT_CERT".into(), c.pem.clone().into()))
+            .collect();
         let dir = process::socket_dir(config.socket_dir.as_deref())?;
         let launched = match process::launch(&mut config, &path, &dir, extra_env) {
             Ok(l) => l,
@@ -160,15 +169,26 @@ impl Client {
                 return Err(Error::StartTimeout);
             }
         };
-        let outcome = match line {
-            Some(line) => handshake::parse(&line, &versions, &config.allowed_protocols),
-            None => {
-                // stdout ended without a line: the process is ending; report its stderr.
-                let _ = tokio::time::timeout(Duration::from_secs(5), ended(&mut exit)).await;
-                Err(exited_early(&tail))
-            }
-        };
-        let hs = match outcome {
+        let outcome =
+            match line {
+                Some(line) => handshake::parse(&line, &versions, &config.allowed_protocols)
+                    .and_then(|hs| match &host_cert {
+                        Some(c) => {
+                            let cert = hs.server_cert.clone().ok_or_else(|| {
+                                Error::Tls("the plugin sent no certificate for AutoMTLS".into())
+                            })?;
+                            let tls = super::mtls::client_config(c, cert)?;
+                            Ok((hs, Some((tls, super::mtls::SERVER_NAME.to_string()))))
+                        }
+                        None => Ok((hs, None)),
+                    }),
+                None => {
+                    // stdout ended without a line: the process is ending; report its stderr.
+                    let _ = tokio::time::timeout(Duration::from_secs(5), ended(&mut exit)).await;
+                    Err(exited_early(&tail))
+                }
+            };
+        let (hs, auto_tls) = match outcome {
             Ok(h) => h,
             Err(e) => {
                 let _ = kill.send(());
@@ -177,7 +197,7 @@ impl Client {
                 return Err(e);
             }
         };
-        let tls = config.tls.clone();
+        let tls = auto_tls.or_else(|| config.tls.clone());
         tracing::debug!(version = hs.version, addr = %hs.addr, "using plugin");
         Ok(Client {
             inner: Arc::new(Inner {

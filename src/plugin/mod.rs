@@ -50,6 +50,12 @@
 //! - [`Client::kill`] sends `Control.Quit`, waits up to 2 s, then kills the process; the
 //!   socket directory is removed; dropping the last [`Client`] kills the plugin.
 //!
+//! AutoMTLS as go-plugin: a certificate per launch in `PLUGIN_CLIENT_CERT`, the plugin's
+//! from its handshake line. go-plugin's are ECDSA P-521, which rustls's *ring* provider
+//! cannot verify: the plugin's signatures are checked with RustCrypto's `p521`, its
+//! certificate pinned (exactly the one the line carried); the host's own is P-256, made
+//! with `rcgen`.
+//!
 //! Where it differs: the Unix socket goes into a fresh directory per plugin (passed as
 //! `TMPDIR` and `PLUGIN_UNIX_SOCKET_DIR`), so that `kill` can remove it; a `Control.Quit`
 //! whose reply is lost because the plugin exited first still counts as graceful; plugin
@@ -64,7 +70,8 @@
 //! interface (`Double`, `PrintKV`, an unknown method), `mock` (the address, kill),
 //! `bad-version`, `start-timeout`, `invalid-rpc-address`, `stderr`, `stderr-json`,
 //! `level-warn-text`, `stdin`, `cleanup`, ping, reattach (also to a process not found),
-//! `SecureConfig`, TLS with a user rustls configuration (`test-interface-tls`), versioned
+//! `SecureConfig`, TLS with a user rustls configuration (`test-interface-tls`), AutoMTLS
+//! (`test-interface-mtls`, see [`ClientConfig::auto_mtls`]), versioned
 //! plugins (`test-proto-upgraded-plugin`), the grpc refusal, and the configuration
 //! conflicts.
 //!
@@ -77,10 +84,6 @@
 //! panic mid-call, and calls pending when the plugin is killed.
 //!
 //! Not ported, and why:
-//! - AutoMTLS (`test-interface-mtls`, `TestClient_mtlsNetRPCClient`): not built yet. The
-//!   plugin's certificate is ECDSA P-521 (go-plugin's `mtls.go`), which rustls with the
-//!   *ring* provider cannot verify; it needs a P-521 verifier (RustCrypto's `p521`) or the
-//!   aws-lc-rs provider.
 //! - The grpc cases (`test-grpc*`, `TestClient_versionedClient`, `TestClient_mtlsClient`,
 //!   `TestClient_legacyServer`, `TestClient_wrongVersion`): this host speaks netrpc only;
 //!   only the refusal is tested.
@@ -96,6 +99,7 @@ mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod handshake;
+mod mtls;
 pub mod mux;
 mod process;
 mod rpc_client;
