@@ -81,7 +81,14 @@
 //! middle of a call; the host [dials](MuxBroker::dial) an id the plugin serves),
 //! interface-typed errors in replies ([`BasicError`] and an application's own type),
 //! `time.Time`, `[]byte` and `map[string]interface{}`, the stdout and stderr streams, a
-//! panic mid-call, and calls pending when the plugin is killed.
+//! panic mid-call, and calls pending when the plugin is killed. `tests/plugin_stress.rs`
+//! runs 500 launch, dispense, call, kill cycles and checks that no process, file
+//! descriptor or socket directory is left; `fuzz/` has targets for the handshake line
+//! (`handshake_line`) and the yamux frame reader (`mux_frames`); `examples/plugin_host.rs`
+//! is the whole flow with a callback.
+//!
+//! Not built yet: the `gobrpc plugin` command-line verb and the benchmark against
+//! go-plugin's Go host.
 //!
 //! Not ported, and why:
 //! - The grpc cases (`test-grpc*`, `TestClient_versionedClient`, `TestClient_mtlsClient`,
