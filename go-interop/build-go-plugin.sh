@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Builds go-plugin's own test binary (real go-plugin code, from Debian's sources, in GOPATH
-# mode) into go-interop/bin/go-plugin.test, installing the Debian packages when missing.
-# tests/plugin_go.rs runs it in the helper modes go-plugin's client_test.go uses.
+# Builds, in GOPATH mode from Debian's sources (installing the Debian packages when missing):
+# - go-plugin's own test binary (real go-plugin code) into go-interop/bin/go-plugin.test;
+#   tests/plugin_go.rs runs it in the helper modes go-plugin's client_test.go uses;
+# - our own plugin, go-interop/goplugin/, into go-interop/bin/gobrpc-test-plugin
+#   (tests/plugin_own.rs, examples/plugin_host.rs).
+# Prints the path of the first, or with the argument `own` of the second.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 # shellcheck source=ensure-go.sh
@@ -13,11 +16,19 @@ if [ ! -f "$src/client.go" ] || [ ! -d /usr/share/gocode/src/google.golang.org/g
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
     golang-github-hashicorp-go-plugin-dev golang-google-grpc-dev >&2
 fi
-out=bin/go-plugin.test
+gopath() { GO111MODULE=off GOPATH=/usr/share/gocode GOTOOLCHAIN=local GOFLAGS= "$@"; }
+# Whether $1 is missing or older than a .go file under the other arguments.
+stale() {
+  local out=$1
+  shift
+  [ ! -x "$out" ] || [ -n "$(find "$@" -newer "$out" -name '*.go' -print -quit)" ]
+}
 mkdir -p bin
-# Rebuild only when the sources are newer than the binary.
-if [ ! -x "$out" ] || [ -n "$(find "$src" -newer "$out" -name '*.go' -print -quit)" ]; then
-  GO111MODULE=off GOPATH=/usr/share/gocode GOTOOLCHAIN=local GOFLAGS= \
-    go test -c -o "$out" github.com/hashicorp/go-plugin
+test_bin=bin/go-plugin.test own_bin=bin/gobrpc-test-plugin
+if stale "$test_bin" "$src"; then
+  gopath go test -c -o "$test_bin" github.com/hashicorp/go-plugin
 fi
-echo "$PWD/$out"
+if stale "$own_bin" "$src" goplugin; then
+  gopath go build -o "$own_bin" ./goplugin
+fi
+if [ "${1:-}" = own ]; then echo "$PWD/$own_bin"; else echo "$PWD/$test_bin"; fi

@@ -196,6 +196,32 @@ fn server_dial_out() {
     );
 }
 
+/// `plugin_host` launches the bundled go-plugin plugin (built from Debian's go-plugin
+/// sources), calls it, serves its callback, and kills it.
+#[test]
+fn plugin_host() {
+    let built = Command::new("bash")
+        .args(["go-interop/build-go-plugin.sh", "own"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run go-interop/build-go-plugin.sh");
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let plugin = String::from_utf8(built.stdout).unwrap().trim().to_string();
+    let out = run("plugin_host", &[plugin]);
+    for want in [
+        "Plugin.Double(21) = 42",
+        "host: Plugin.Add(2, 3) called by the plugin",
+        "Plugin.Callback(2, 3) = 50",
+        "plugin ended: Gracefully",
+    ] {
+        assert!(out.contains(want), "no {want:?} in:\n{out}");
+    }
+}
+
 /// The README's demo command runs the examples, and says what it is doing before each slow
 /// step (a fresh machine spends minutes building; silence there looks like a hang).
 #[test]

@@ -3,37 +3,20 @@
 //! by `go-interop/build-go-plugin.sh`. Each test asserts what its Go counterpart asserts.
 #![cfg(feature = "plugin")]
 
+mod plugin_support;
+
 use gobrpc::plugin::{
     Client, ClientConfig, Error, HandshakeConfig, Killed, PluginAddr, ReattachConfig, SecureConfig,
     Stdin,
 };
-use gobrpc::GobType;
-use serde::Serialize;
+use plugin_support::{
+    go_plugin_test_binary, pid_alive, socket_dir_of, wait_gone, Any, SharedBuf, GUARD,
+};
 use std::collections::HashMap;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-/// A hang guard only.
-const GUARD: Duration = Duration::from_secs(30);
-
-fn go_plugin_test_binary() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("go-interop/build-go-plugin.sh");
-        let out = std::process::Command::new("bash")
-            .arg(&script)
-            .output()
-            .expect("run go-interop/build-go-plugin.sh");
-        assert!(
-            out.status.success(),
-            "build-go-plugin.sh failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
-    })
-}
 
 /// go-plugin's `testHandshake`.
 fn test_handshake() -> HandshakeConfig {
@@ -68,16 +51,6 @@ fn start_error(r: Result<Client, Error>) -> Error {
     }
 }
 
-/// Go's `interface{}` values that `PrintKV` receives.
-#[derive(Serialize, GobType)]
-#[gob(interface)]
-enum Any {
-    #[serde(rename = "string")]
-    Str(String),
-    #[serde(rename = "int")]
-    Int(i64),
-}
-
 async fn double(c: &gobrpc::rpc::Client, v: i64) -> i64 {
     tokio::time::timeout(GUARD, c.call("Plugin.Double", &v))
         .await
@@ -91,47 +64,6 @@ async fn dispense_double_and_quit(c: &Client) {
     assert_eq!(double(&p, 21).await, 42);
     assert_eq!(c.kill().await, Killed::Gracefully);
     assert!(c.has_exited());
-}
-
-fn socket_dir_of(c: &Client) -> PathBuf {
-    match c.address() {
-        PluginAddr::Unix(p) => p.parent().unwrap().to_path_buf(),
-        other => panic!("expected a unix socket, got {other:?}"),
-    }
-}
-
-fn pid_alive(pid: u32) -> bool {
-    Path::new(&format!("/proc/{pid}")).exists()
-}
-
-async fn wait_gone(pid: u32) {
-    tokio::time::timeout(GUARD, async {
-        while pid_alive(pid) {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    })
-    .await
-    .expect("the process ends");
-}
-
-/// A `Write` into shared memory, for the sinks.
-#[derive(Clone, Default)]
-struct SharedBuf(Arc<Mutex<Vec<u8>>>);
-
-impl Write for SharedBuf {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl SharedBuf {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
 }
 
 /// Captures the `gobrpc::plugin::stderr` events: (level, message, fields).
@@ -536,6 +468,31 @@ fn versioned(mode: &str) -> ClientConfig {
         .env("GO_WANT_HELPER_PROCESS", "1")
         .handshake(versioned_handshake())
         .stdin(Stdin::Null)
+}
+
+// TestClient_mtlsNetRPCClient: AutoMTLS. The plugin gets the host's certificate, requires
+// it from the host, and serves TLS with its own P-521 certificate, which the host trusts
+// from the handshake line alone. Double(3) answering proves both checks passed.
+#[tokio::test]
+async fn auto_mtls() {
+    let c = start(
+        versioned("test-interface-mtls")
+            .plugins(["test"])
+            .auto_mtls(true),
+    )
+    .await
+    .unwrap();
+    let p = c.dispense("test").await.unwrap();
+    assert_eq!(double(&p, 3).await, 6);
+    assert_eq!(c.kill().await, Killed::Gracefully);
+    assert!(c.has_exited());
+
+    // Without AutoMTLS the host offers no certificate and the same plugin serves plain
+    // net/rpc (go-plugin's server turns TLS on only for PLUGIN_CLIENT_CERT).
+    let c = start(versioned("test-interface-mtls").plugins(["test"]))
+        .await
+        .unwrap();
+    dispense_double_and_quit(&c).await;
 }
 
 // TestClient_legacyClient: version 1 is negotiated out of the plugin's {1 netrpc, 2 grpc};

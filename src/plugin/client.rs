@@ -123,7 +123,16 @@ impl Client {
         if let Some(s) = &config.secure_config {
             process::check_checksum(&path, &s.checksum)?;
         }
-        let extra_env = Vec::new();
+        // AutoMTLS: the host's certificate for this launch goes to the plugin.
+        let host_cert = if config.auto_mtls {
+            Some(super::mtls::host_cert()?)
+        } else {
+            None
+        };
+        let extra_env = host_cert
+            .iter()
+            .map(|c| ("PLUGIN_CLIENT_CERT".into(), c.pem.clone().into()))
+            .collect();
         let dir = process::socket_dir(config.socket_dir.as_deref())?;
         let launched = match process::launch(&mut config, &path, &dir, extra_env) {
             Ok(l) => l,
@@ -147,7 +156,7 @@ impl Client {
         let line = tokio::select! {
             biased;
             line = lines.recv() => line,
-            _ = early_exit.wait_for(Option::is_some) => {
+            _ = ended(&mut early_exit) => {
                 // It may have printed its line and exited at once: stdout holds the line
                 // until its reader reaches the end (a hang guard for a grandchild that
                 // keeps the pipe open).
@@ -155,33 +164,40 @@ impl Client {
             }
             () = tokio::time::sleep(config.start_timeout) => {
                 let _ = kill.send(());
-                let _ = tokio::time::timeout(Duration::from_secs(5), exit.wait_for(Option::is_some)).await;
+                let _ = tokio::time::timeout(Duration::from_secs(5), ended(&mut exit)).await;
                 let _ = std::fs::remove_dir_all(&dir);
                 return Err(Error::StartTimeout);
             }
         };
-        let outcome = match line {
-            Some(line) => handshake::parse(&line, &versions, &config.allowed_protocols),
-            None => {
-                // stdout ended without a line: the process is ending; report its stderr.
-                let _ =
-                    tokio::time::timeout(Duration::from_secs(5), exit.wait_for(Option::is_some))
-                        .await;
-                Err(exited_early(&tail))
-            }
-        };
-        let hs = match outcome {
+        let outcome =
+            match line {
+                Some(line) => handshake::parse(&line, &versions, &config.allowed_protocols)
+                    .and_then(|hs| match &host_cert {
+                        Some(c) => {
+                            let cert = hs.server_cert.clone().ok_or_else(|| {
+                                Error::Tls("the plugin sent no certificate for AutoMTLS".into())
+                            })?;
+                            let tls = super::mtls::client_config(c, cert)?;
+                            Ok((hs, Some((tls, super::mtls::SERVER_NAME.to_string()))))
+                        }
+                        None => Ok((hs, None)),
+                    }),
+                None => {
+                    // stdout ended without a line: the process is ending; report its stderr.
+                    let _ = tokio::time::timeout(Duration::from_secs(5), ended(&mut exit)).await;
+                    Err(exited_early(&tail))
+                }
+            };
+        let (hs, auto_tls) = match outcome {
             Ok(h) => h,
             Err(e) => {
                 let _ = kill.send(());
-                let _ =
-                    tokio::time::timeout(Duration::from_secs(5), exit.wait_for(Option::is_some))
-                        .await;
+                let _ = tokio::time::timeout(Duration::from_secs(5), ended(&mut exit)).await;
                 let _ = std::fs::remove_dir_all(&dir);
                 return Err(e);
             }
         };
-        let tls = config.tls.clone();
+        let tls = auto_tls.or_else(|| config.tls.clone());
         tracing::debug!(version = hs.version, addr = %hs.addr, "using plugin");
         Ok(Client {
             inner: Arc::new(Inner {
@@ -319,8 +335,7 @@ impl Client {
     /// reattached one.
     pub async fn exited(&self) -> Option<ExitStatus> {
         let mut rx = self.inner.exit.clone();
-        let v = rx.wait_for(Option::is_some).await.ok().and_then(|v| *v);
-        v.flatten()
+        ended(&mut rx).await.flatten()
     }
 
     /// Ends the plugin (go-plugin's `Kill`): `Control.Quit`, up to [`KILL_GRACE`] for the
@@ -346,7 +361,7 @@ impl Client {
         let asked = matches!(tokio::time::timeout(KILL_GRACE, quit).await, Ok(Ok(_)));
         if asked {
             let mut rx = self.inner.exit.clone();
-            if tokio::time::timeout(KILL_GRACE, rx.wait_for(Option::is_some))
+            if tokio::time::timeout(KILL_GRACE, ended(&mut rx))
                 .await
                 .is_ok()
             {
@@ -361,9 +376,15 @@ impl Client {
         }
         let mut rx = self.inner.exit.clone();
         // A hang guard only: a killed process ends at once.
-        let _ = tokio::time::timeout(Duration::from_secs(10), rx.wait_for(Option::is_some)).await;
+        let _ = tokio::time::timeout(Duration::from_secs(10), ended(&mut rx)).await;
         Killed::Forcibly
     }
+}
+
+/// Waits for the process to end; `None` if the watcher went away first. (The watch's
+/// guard is dropped here: holding it across an await would make the futures not `Send`.)
+async fn ended(rx: &mut watch::Receiver<Option<Exit>>) -> Option<Exit> {
+    rx.wait_for(Option::is_some).await.ok().and_then(|v| *v)
 }
 
 async fn connect(addr: &PluginAddr) -> Result<Box<dyn Io>> {

@@ -92,6 +92,10 @@ pub struct ClientConfig {
     /// A TLS configuration for the connection (go-plugin's `TLSConfig`), with the server
     /// name to check.
     pub tls: Option<(Arc<tokio_rustls::rustls::ClientConfig>, String)>,
+    /// go-plugin's `AutoMTLS`: a certificate for each launch, exchanged with the plugin's
+    /// (`PLUGIN_CLIENT_CERT` and the handshake line), both verified. Replaces
+    /// [`tls`](Self::tls), as in go-plugin. Not for reattached plugins.
+    pub auto_mtls: bool,
     /// The TCP port range a plugin may listen on (`PLUGIN_MIN_PORT`/`PLUGIN_MAX_PORT`;
     /// default 10000–25000).
     pub min_port: u16,
@@ -137,6 +141,7 @@ impl ClientConfig {
             reattach: None,
             secure_config: None,
             tls: None,
+            auto_mtls: false,
             min_port: 10000,
             max_port: 25000,
             start_timeout: DEFAULT_START_TIMEOUT,
@@ -242,6 +247,13 @@ impl ClientConfig {
         server_name: impl Into<String>,
     ) -> Self {
         self.tls = Some((config, server_name.into()));
+        self
+    }
+
+    /// Whether to set up mutual TLS with a certificate made for this launch (go-plugin's
+    /// `AutoMTLS`; the plugin must be built with a go-plugin that supports it, 1.0 or later).
+    pub fn auto_mtls(mut self, yes: bool) -> Self {
+        self.auto_mtls = yes;
         self
     }
 

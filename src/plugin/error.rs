@@ -89,3 +89,56 @@ impl From<crate::rpc::Error> for Error {
 
 /// A `Result` whose error is a plugin [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// go-plugin's `plugin.BasicError`: an error as a plain message, for error values a plugin
+/// puts in its replies (Go's `error` is an interface, and only registered types cross gob).
+///
+/// go-plugin does not register it; a plugin that sends one calls
+/// `gob.Register(new(plugin.BasicError))`, which registers it as `*plugin.BasicError`. Name
+/// that variant of the reply's interface enum so:
+///
+/// ```
+/// use gobrpc::plugin::BasicError;
+/// use gobrpc::GobType;
+/// use serde::Deserialize;
+///
+/// /// The plugin's `error` values.
+/// #[derive(Debug, Deserialize, GobType)]
+/// #[gob(interface)]
+/// enum GoError {
+///     #[serde(rename = "*plugin.BasicError")]
+///     Basic(BasicError),
+/// }
+///
+/// #[gobrpc::go_names]
+/// #[derive(Debug, Deserialize, GobType)]
+/// struct Reply {
+///     err: Option<GoError>, // Go: Err error (nil: None)
+/// }
+/// ```
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, crate::GobType,
+)]
+#[gob(name = "plugin.BasicError")]
+pub struct BasicError {
+    /// The error's text (Go's `Message`, what `Error()` returns).
+    #[serde(rename = "Message")]
+    pub message: String,
+}
+
+impl BasicError {
+    /// A `BasicError` with `err`'s text (go-plugin's `NewBasicError`).
+    pub fn new(err: impl fmt::Display) -> BasicError {
+        BasicError {
+            message: err.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for BasicError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for BasicError {}

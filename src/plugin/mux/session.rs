@@ -307,29 +307,63 @@ async fn write_loop<W: AsyncWrite + Unpin>(
 ) {
     let mut w = BufWriter::with_capacity(64 * 1024, write);
     let result: io::Result<()> = async {
-        while let Some(out) = rx.recv().await {
-            let mut next = Some(out);
-            while let Some(out) = next.take() {
-                match out {
-                    Out::Frame(h, body) => {
-                        w.write_all(&h.encode()).await?;
-                        w.write_all(&body).await?;
-                    }
-                    Out::Close => {
-                        w.flush().await?;
-                        return w.shutdown().await;
-                    }
-                }
-                next = rx.try_recv().ok();
+        loop {
+            // This task's own handle on `shared` keeps the queue's sender alive: the
+            // session's end must stop it, or it would hold the connection forever.
+            let out = tokio::select! {
+                biased;
+                out = rx.recv() => out,
+                () = shared.done.cancelled() => None,
+            };
+            let Some(out) = out else { break };
+            if write_queued(&mut w, &mut rx, out).await? {
+                return Ok(());
             }
-            w.flush().await?;
         }
-        Ok(())
+        // Ended: what was queued before the end (a go-away) still goes out, within the
+        // keepalive timeout (a peer that reads nothing cannot hold the connection).
+        let drain = async {
+            if let Ok(out) = rx.try_recv() {
+                if write_queued(&mut w, &mut rx, out).await? {
+                    return Ok(());
+                }
+            }
+            w.shutdown().await
+        };
+        tokio::time::timeout(shared.config.keepalive_timeout, drain)
+            .await
+            .unwrap_or(Ok(()))
     }
     .await;
     if let Err(e) = result {
         shared.shut_down(format!("write: {e}"));
     }
+}
+
+/// Writes `out` and whatever else is queued, then flushes. True once `Out::Close` was
+/// written (the connection is shut down for writing).
+async fn write_queued<W: AsyncWrite + Unpin>(
+    w: &mut BufWriter<W>,
+    rx: &mut mpsc::UnboundedReceiver<Out>,
+    out: Out,
+) -> io::Result<bool> {
+    let mut next = Some(out);
+    while let Some(out) = next.take() {
+        match out {
+            Out::Frame(h, body) => {
+                w.write_all(&h.encode()).await?;
+                w.write_all(&body).await?;
+            }
+            Out::Close => {
+                w.flush().await?;
+                w.shutdown().await?;
+                return Ok(true);
+            }
+        }
+        next = rx.try_recv().ok();
+    }
+    w.flush().await?;
+    Ok(false)
 }
 
 async fn read_loop<R: AsyncRead + Unpin>(shared: Arc<Shared>, read: R) {

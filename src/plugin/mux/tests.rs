@@ -297,3 +297,24 @@ async fn unanswered_keepalive_closes_the_session() {
     assert_eq!((h.kind, h.flags), (FrameType::Ping, SYN));
     tokio::time::timeout(GUARD, s.closed()).await.unwrap();
 }
+
+#[tokio::test]
+async fn a_peer_hanging_up_releases_the_connection() {
+    // The plugin exits first: the session sees the end of input, and must let go of the
+    // connection (its writer too), though a handle on the session lives on.
+    let (a, mut peer) = tokio::io::duplex(1 << 20);
+    let s = Session::client_with(a, config());
+    let _one = s.open().unwrap();
+    assert_eq!(read_frame(&mut peer).await.0, wu(SYN, 1, 0));
+    peer.shutdown().await.unwrap();
+    tokio::time::timeout(GUARD, s.closed())
+        .await
+        .expect("the session ends");
+    // Our side of the connection is dropped: the peer reads its end.
+    let mut rest = Vec::new();
+    tokio::time::timeout(GUARD, peer.read_to_end(&mut rest))
+        .await
+        .expect("the connection is released")
+        .unwrap();
+    assert!(s.is_closed());
+}
