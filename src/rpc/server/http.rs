@@ -75,6 +75,24 @@ impl Server {
     /// Accepts TCP connections that speak HTTP: `CONNECT` on an RPC path switches the
     /// connection to net/rpc (Go's `DialHTTP`), `GET` on a debug path shows Go's debug page,
     /// any other method on an RPC path gets Go's `405 must CONNECT`.
+    ///
+    /// ```
+    /// use gobrpc::rpc::{server::{Context, HttpPaths, Server, Service}, Client};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let server = Server::builder()
+    ///     .register("Echo", Service::new().method("Echo", |_: Context, s: String| async move {
+    ///         Ok::<_, String>(s)
+    ///     }))
+    ///     .build();
+    /// let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let addr = listener.local_addr()?;
+    /// tokio::spawn(async move { server.serve_http(listener, HttpPaths::default()).await });
+    /// let client = Client::dial_http(addr).await?; // Go: rpc.DialHTTP("tcp", addr)
+    /// assert_eq!(client.call::<_, String>("Echo.Echo", "hi").await?, "hi");
+    /// # Ok(()) }
+    /// ```
     pub async fn serve_http(
         &self,
         listener: tokio::net::TcpListener,

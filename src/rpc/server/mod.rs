@@ -307,6 +307,30 @@ impl Server {
     /// Accepts TCP connections and serves each on its own task until
     /// [`shutdown`](Self::shutdown) (Go's `Accept`). Returns an accept error that is not
     /// about one connection.
+    ///
+    /// ```
+    /// use gobrpc::rpc::{server::{Context, Server, Service}, Client};
+    /// use std::time::Duration;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let server = Server::builder()
+    ///     .register("Echo", Service::new().method("Echo", |_: Context, s: String| async move {
+    ///         Ok::<_, String>(s)
+    ///     }))
+    ///     .build();
+    /// let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let addr = listener.local_addr()?;
+    /// let serving = tokio::spawn({
+    ///     let server = server.clone();
+    ///     async move { server.serve(listener).await }
+    /// });
+    /// let client = Client::dial(addr).await?; // Go: rpc.Dial("tcp", addr)
+    /// assert_eq!(client.call::<_, String>("Echo.Echo", "hi").await?, "hi");
+    /// server.shutdown(Duration::from_secs(1)).await; // serve returns
+    /// serving.await??;
+    /// # Ok(()) }
+    /// ```
     pub async fn serve(&self, listener: tokio::net::TcpListener) -> std::io::Result<()> {
         self.accept_loop(
             || accept_tcp(&listener),
@@ -387,7 +411,8 @@ impl Server {
 
     /// Shuts down gracefully: stops accepting and reading new requests, lets the calls in
     /// flight finish and be answered within `drain`, then drops what is left and returns.
-    /// Connections being served by [`serve_conn`](Self::serve_conn) stop too.
+    /// Connections being served by [`serve_conn`](Self::serve_conn) stop too. (See
+    /// [`serve`](Self::serve) for an example.)
     pub async fn shutdown(&self, drain: Duration) {
         let inner = &self.inner;
         inner.stop_accepting.cancel();

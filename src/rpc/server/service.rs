@@ -285,6 +285,22 @@ impl Service {
     /// [`TypedValue`] (with the client's type definitions) and returns the reply as one (for
     /// proxies and mocks). `arg_type` and `reply_type` are the Go type names the debug page
     /// shows (`"main.Args"`, `"*main.Reply"`).
+    ///
+    /// A reply built by hand should come from one [`TypedValue`] table per connection, or
+    /// with no table ([`TypedValue::infer`]): replies on one connection share its type ids.
+    ///
+    /// ```
+    /// use gobrpc::rpc::server::{Context, Service};
+    /// use gobrpc::TypedValue;
+    ///
+    /// // Echoes whatever Go sends, Go types and all (a mock, or a proxy's last hop).
+    /// let echo = Service::new().dynamic_method(
+    ///     "Any",
+    ///     "main.AnyHolder",
+    ///     "*main.AnyHolder",
+    ///     |_: Context, v: TypedValue| async move { Ok::<_, String>(v) },
+    /// );
+    /// ```
     pub fn dynamic_method<E, F, Fut>(
         mut self,
         name: &str,
