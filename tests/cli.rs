@@ -12,6 +12,8 @@ mod call;
 mod dump;
 #[path = "cli/encode.rs"]
 mod encode;
+#[path = "cli/plugin.rs"]
+mod plugin;
 #[path = "cli/serve.rs"]
 mod serve;
 #[path = "cli/traps.rs"]

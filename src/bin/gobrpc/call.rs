@@ -38,33 +38,54 @@ pub fn run(a: CallArgs) -> Result<()> {
             a.method
         )));
     }
-    let text = argument_text(a.args.as_deref())?;
-    let json =
-        jsonarg::parse(&text).map_err(|e| Failure::input(format!("invalid JSON argument: {e}")))?;
-    // The Go type the argument was inferred as (`None` when declared).
-    let mut inferred = None;
-    let arg = match (&a.types, &a.arg_type) {
-        (Some(file), Some(name)) => typed::Schema::load(file, name)?.value(&json, "argument")?,
-        (Some(file), None) => {
-            let name = arg_type_from_debug_page(&a.target, &a.method)?;
-            typed::Schema::load(file, &name)?.value(&json, "argument")?
-        }
-        (None, None) => {
-            let (tv, go) =
-                gojson::infer(&json).map_err(|e| Failure::input(format!("argument: {e}")))?;
-            inferred = Some(go);
-            tv
-        }
-        (None, Some(_)) => return Err(Failure::input("--arg-type needs --types FILE.go")),
+    let arg_type = match (&a.types, &a.arg_type) {
+        (Some(_), None) => Some(arg_type_from_debug_page(&a.target, &a.method)?),
+        (_, t) => t.clone(),
     };
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::connection(format!("starting the runtime: {e}")))?;
+    let (arg, inferred) = argument(a.args.as_deref(), a.types.as_deref(), arg_type.as_deref())?;
+    let rt = runtime()?;
     let reply = rt
         .block_on(call(&a.target, &a.method, &arg))
         .map_err(|f| inferred_hint(f, inferred.as_deref()))?;
-    let line = gojson::to_json(&reply)
+    print_reply(&reply)
+}
+
+/// The call's argument from its JSON text (ARGS_JSON, `-` or stdin): of the type `arg_type`
+/// declared in `types`, or inferred from the JSON (then also the Go type it was inferred as).
+pub fn argument(
+    args: Option<&str>,
+    types: Option<&str>,
+    arg_type: Option<&str>,
+) -> Result<(TypedValue, Option<String>)> {
+    let text = argument_text(args)?;
+    let json =
+        jsonarg::parse(&text).map_err(|e| Failure::input(format!("invalid JSON argument: {e}")))?;
+    match (types, arg_type) {
+        (Some(file), Some(name)) => Ok((
+            typed::Schema::load(file, name)?.value(&json, "argument")?,
+            None,
+        )),
+        (None, None) => {
+            let (tv, go) =
+                gojson::infer(&json).map_err(|e| Failure::input(format!("argument: {e}")))?;
+            Ok((tv, Some(go)))
+        }
+        (Some(_), None) => Err(Failure::input("--types needs --arg-type NAME")),
+        (None, Some(_)) => Err(Failure::input("--arg-type needs --types FILE.go")),
+    }
+}
+
+/// A current-thread runtime for one command.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::connection(format!("starting the runtime: {e}")))
+}
+
+/// Prints a reply as `dump --json` prints a value.
+pub fn print_reply(reply: &TypedValue) -> Result<()> {
+    let line = gojson::to_json(reply)
         .map_err(|e| Failure::connection(format!("the reply cannot be printed: {e}")))?;
     let mut out = output::Out::new();
     out.line(&line)?;
@@ -124,7 +145,7 @@ fn arg_type_from_debug_page(t: &Target, method: &str) -> Result<String> {
 }
 
 /// A server's gob error about an inferred argument: say it was inferred, and how to declare it.
-fn inferred_hint(f: Failure, inferred: Option<&str>) -> Failure {
+pub fn inferred_hint(f: Failure, inferred: Option<&str>) -> Failure {
     match inferred {
         Some(go) if f.code == crate::exit::SERVER && f.message.starts_with("gob:") => {
             Failure::server(format!(
@@ -152,7 +173,7 @@ fn cli_words(message: String) -> String {
         .replace(": use `dial`", " (drop --http)")
 }
 
-fn call_error(e: RpcError, method: &str, timeout: Option<Duration>) -> Failure {
+pub fn call_error(e: RpcError, method: &str, timeout: Option<Duration>) -> Failure {
     match e {
         RpcError::Server(s) => Failure::server(s),
         RpcError::Timeout => Failure::connection(format!(

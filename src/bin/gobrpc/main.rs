@@ -12,6 +12,7 @@ mod exit;
 mod genrust;
 mod jsonarg;
 mod output;
+mod plugin;
 mod serve;
 mod tap;
 mod typed;
@@ -190,6 +191,41 @@ enum Cmd {
         #[arg(value_name = "ADDR")]
         addr: String,
     },
+    /// Launch a HashiCorp go-plugin netrpc plugin, dispense it, call one of its methods and
+    /// print the reply as `call` does; then the plugin is told to quit (killed after 2 s).
+    #[command(
+        after_help = "Example: gobrpc plugin --cookie BASIC_PLUGIN=hello --version 1 \
+        --dispense greeter --types types.go --arg-type Args -- ./plugin-binary Plugin.Greet \
+        '{\"Name\":\"gopher\"}'. The argument's Go type is inferred from the JSON unless \
+        --types and --arg-type declare it. Exit codes as call's: 1 the plugin returned an \
+        error (Go's text on stderr), 2 usage or input error, 3 the plugin could not be \
+        started, dispensed or reached."
+    )]
+    Plugin {
+        /// The plugin's magic cookie (go-plugin's HandshakeConfig), as KEY=VALUE.
+        #[arg(long, value_name = "KEY=VALUE")]
+        cookie: String,
+        /// The application protocol version of the handshake.
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        version: u32,
+        /// The name of the plugin to dispense (its key in the plugin's plugin set).
+        #[arg(long, value_name = "NAME")]
+        dispense: String,
+        /// Go source declaring the argument type (else it is inferred from the JSON).
+        #[arg(long, value_name = "FILE.go", requires = "arg_type")]
+        types: Option<String>,
+        /// The argument's Go type, declared in --types.
+        #[arg(long, value_name = "NAME", requires = "types")]
+        arg_type: Option<String>,
+        /// Give up waiting for the reply after this long (0: never).
+        #[arg(long, value_name = "DURATION", value_parser = call::parse_duration,
+              default_value = call::DEFAULT_TIMEOUT)]
+        timeout: Duration,
+        /// -- then the plugin binary, Plugin.Method, and the argument as JSON (`-` or
+        /// absent: stdin, unless stdin is a terminal).
+        #[arg(last = true, value_name = "BINARY METHOD [ARGS_JSON]", required = true)]
+        command: Vec<String>,
+    },
     /// List the services and methods of a Go server from its HTTP debug page.
     Describe {
         /// host:port of the server's HTTP listener.
@@ -251,6 +287,23 @@ fn run(cli: Cli) -> exit::Result<()> {
             type_names,
             output,
         } => genrust::run(&types, &type_names, output.as_deref()),
+        Cmd::Plugin {
+            cookie,
+            version,
+            dispense,
+            types,
+            arg_type,
+            timeout,
+            command,
+        } => plugin::run(plugin::PluginArgs {
+            cookie,
+            version,
+            dispense,
+            types,
+            arg_type,
+            timeout: (!timeout.is_zero()).then_some(timeout),
+            command,
+        }),
         Cmd::Tap {
             json,
             http,
