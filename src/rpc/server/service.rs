@@ -59,6 +59,30 @@ impl EncodeReply for DynamicReply {
     }
 }
 
+/// The future of one call: the handler's, its reply boxed by `wrap`, its error as text. The
+/// handler is called inside the future, so that a handler that panics before it returns its
+/// future fails its own call too, not the connection's reader.
+fn call<A, T, E, F, Fut>(
+    handler: Arc<F>,
+    ctx: Context,
+    args: A,
+    wrap: fn(T) -> Box<dyn EncodeReply>,
+) -> HandlerFuture
+where
+    A: Send + 'static,
+    T: 'static,
+    E: Display,
+    F: Fn(Context, A) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<T, E>> + Send + 'static,
+{
+    Box::pin(async move {
+        match handler(ctx, args).await {
+            Ok(reply) => Ok(wrap(reply)),
+            Err(e) => Err(e.to_string()),
+        }
+    })
+}
+
 /// One method of a service, with its argument and reply types erased.
 pub(crate) trait Method: Send + Sync {
     /// Decodes the call's argument from the front of `buf` and returns the call, to run
@@ -113,14 +137,8 @@ where
         let Some((args, used)) = st.decode_go_named::<A>(buf, &self.0.arg_go_name)? else {
             return Ok(None);
         };
-        let (handler, ctx) = (self.0.handler.clone(), ctx());
-        // The handler is called inside the future, so that a handler that panics before
-        // it returns its future fails its own call too, not the connection's reader.
-        let run: HandlerFuture = Box::pin(async move {
-            match handler(ctx, args).await {
-                Ok(reply) => Ok(Box::new(TypedReply(Some(reply))) as Box<dyn EncodeReply>),
-                Err(e) => Err(e.to_string()),
-            }
+        let run = call(self.0.handler.clone(), ctx(), args, |reply| {
+            Box::new(TypedReply(Some(reply)))
         });
         Ok(Some((run, used)))
     }
@@ -150,14 +168,8 @@ where
         let Some((args, used)) = st.decode_value(buf)? else {
             return Ok(None);
         };
-        let (handler, ctx) = (self.0.handler.clone(), ctx());
-        // The handler is called inside the future, so that a handler that panics before
-        // it returns its future fails its own call too, not the connection's reader.
-        let run: HandlerFuture = Box::pin(async move {
-            match handler(ctx, args).await {
-                Ok(reply) => Ok(Box::new(DynamicReply(reply)) as Box<dyn EncodeReply>),
-                Err(e) => Err(e.to_string()),
-            }
+        let run = call(self.0.handler.clone(), ctx(), args, |reply| {
+            Box::new(DynamicReply(reply))
         });
         Ok(Some((run, used)))
     }
