@@ -27,6 +27,23 @@ fn plugin() -> String {
 
 const COOKIE: &str = "GOBRPC_TEST_PLUGIN=gobrpc";
 
+/// `gobrpc plugin` with our plugin's cookie, dispensing "test", calling `method` with `arg`.
+fn call_plugin(method: &str, arg: &str) -> super::Run {
+    let p = plugin();
+    let args = [
+        "plugin",
+        "--cookie",
+        COOKIE,
+        "--dispense",
+        "test",
+        "--",
+        &p,
+        method,
+        arg,
+    ];
+    gobrpc(&args, b"")
+}
+
 #[test]
 fn calls_a_plugin_with_an_inferred_argument() {
     let p = plugin();
@@ -77,20 +94,7 @@ fn calls_a_plugin_with_a_declared_argument_type() {
     );
     assert_eq!(run.ok().trim(), "10");
     // An interface-typed field of the reply prints as dump --json prints it.
-    let run = gobrpc(
-        &[
-            "plugin",
-            "--cookie",
-            COOKIE,
-            "--dispense",
-            "test",
-            "--",
-            &p,
-            "Plugin.Errors",
-            r#""app""#,
-        ],
-        b"",
-    );
+    let run = call_plugin("Plugin.Errors", r#""app""#);
     assert_eq!(
         run.ok().trim(),
         r#"{"Err":{"Code":418,"Message":"teapot"},"Note":"app"}"#
@@ -99,22 +103,7 @@ fn calls_a_plugin_with_a_declared_argument_type() {
 
 #[test]
 fn a_plugin_error_is_gos_text_and_exit_1() {
-    let p = plugin();
-    gobrpc(
-        &[
-            "plugin",
-            "--cookie",
-            COOKIE,
-            "--dispense",
-            "test",
-            "--",
-            &p,
-            "Plugin.Errors",
-            r#""method""#,
-        ],
-        b"",
-    )
-    .fails(1, &["the method failed"]);
+    call_plugin("Plugin.Errors", r#""method""#).fails(1, &["the method failed"]);
 }
 
 #[test]
