@@ -164,6 +164,8 @@ pub fn server_request_stream(data: &[u8], chunk: usize) -> Vec<String> {
             .register("KVStoreService", kv)
             .register("Auth", auth)
             .register("Echo", echo)
+            // Invalid requests' arguments are decoded by their wire types, not only skipped.
+            .on_invalid_request(|_| {})
             .build()
     });
 
@@ -180,7 +182,11 @@ pub fn server_request_stream(data: &[u8], chunk: usize) -> Vec<String> {
             seq,
             service_method,
             error,
-        } => read.push(format!("invalid {seq} {service_method}: {error}")),
+            args,
+        } => read.push(format!(
+            "invalid {seq} {service_method}: {error} (args {})",
+            if args.is_some() { "decoded" } else { "skipped" }
+        )),
     };
     // Each piece as it arrives, then the end of input (`None`).
     for piece in data.chunks(chunk.max(1)).map(Some).chain([None]) {

@@ -36,15 +36,18 @@
 //!   errors when the stub is made, not when a call comes.
 //!
 //! Services and methods the file does not name get Go's errors (`rpc: can't find service
-//! S.M`, `rpc: can't find method S.M`) from the [`Server`]; no method runs for them, so they
-//! are not recorded. The argument is taken as the client sent it (with the client's type
-//! definitions) and not checked against `"arg"`, which names it on the debug page.
+//! S.M`, `rpc: can't find method S.M`) from the [`Server`], and are recorded too, with that
+//! error (see [`InvalidRequest`](crate::rpc::server::InvalidRequest)). The argument is
+//! taken as the client sent it (with the client's type definitions) and not checked
+//! against `"arg"`, which names it on the debug page.
 //!
 //! # Recording calls
 //!
-//! [`Stub::on_call`] hears of every call the stub answers, as a [`CallRecord`] (its
-//! [`to_json_line`](CallRecord::to_json_line) is what `gobrpc serve --record` appends),
-//! before the reply is sent: once a client has its reply, its call has been recorded.
+//! [`Stub::on_call`] hears of every call the stub's server receives, as a [`CallRecord`]
+//! (its [`to_json_line`](CallRecord::to_json_line) is what `gobrpc serve --record`
+//! appends), before the reply is sent: once a client has its reply, its call has been
+//! recorded. Calls to services and methods the file does not name are recorded with
+//! Go's error, so the record holds exactly the calls clients made.
 //!
 //! ```
 //! use gobrpc::decl::Decls;
@@ -75,7 +78,7 @@ mod spec;
 
 use crate::decl::Decls;
 use crate::json::{to_json, write_string};
-use crate::rpc::server::{Context, Server, ServerBuilder, Service};
+use crate::rpc::server::{Context, InvalidRequest, Server, ServerBuilder, Service};
 use crate::TypedValue;
 use serde_json::Value as Json;
 use spec::{MethodSpec, Rule};
@@ -113,7 +116,7 @@ impl fmt::Display for StubError {
 
 impl std::error::Error for StubError {}
 
-/// One call the stub answered.
+/// One call the stub's server received.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CallRecord {
@@ -201,7 +204,8 @@ impl Stub {
         })
     }
 
-    /// Calls `sink` with every call the stub answers, before its reply is sent.
+    /// Calls `sink` with every call the stub's server receives (including calls to
+    /// services and methods the file does not name), before its reply is sent.
     pub fn on_call(mut self, sink: impl Fn(&CallRecord) + Send + Sync + 'static) -> Stub {
         self.sink = Some(Arc::new(sink));
         self
@@ -226,10 +230,26 @@ impl Stub {
         services.into_iter().collect()
     }
 
-    /// Registers the stub's services with `builder`.
+    /// Registers the stub's services with `builder`, and, with an
+    /// [`on_call`](Self::on_call) sink, has it hear of the calls no service answers (this
+    /// replaces the builder's [`on_invalid_request`](ServerBuilder::on_invalid_request)).
     pub fn register(&self, mut builder: ServerBuilder) -> ServerBuilder {
         for (name, service) in self.services() {
             builder = builder.register(&name, service);
+        }
+        if let Some(sink) = self.sink.clone() {
+            let next_conn = self.next_conn.clone();
+            builder = builder.on_invalid_request(move |req: &InvalidRequest| {
+                let args = req.args().and_then(|a| to_json(a).ok());
+                record(
+                    &sink,
+                    &next_conn,
+                    req.context(),
+                    SystemTime::now(),
+                    args,
+                    Err(req.error().to_string()),
+                );
+            });
         }
         builder
     }
@@ -238,6 +258,33 @@ impl Stub {
     pub fn server(&self) -> Server {
         self.register(Server::builder()).build()
     }
+}
+
+/// Hands one call to the sink: `args` as JSON text (`None` if it cannot be printed),
+/// `outcome` the reply as JSON text or the error text.
+fn record(
+    sink: &Sink,
+    next_conn: &AtomicU64,
+    ctx: &Context,
+    time: SystemTime,
+    args: Option<String>,
+    outcome: Result<String, String>,
+) {
+    let conn = ctx.connection().with(|n: &mut ConnNo| {
+        if n.0 == 0 {
+            n.0 = next_conn.fetch_add(1, Ordering::Relaxed);
+        }
+        n.0
+    });
+    sink(&CallRecord {
+        time,
+        conn,
+        peer: ctx.peer().to_string(),
+        seq: ctx.seq(),
+        service_method: ctx.service_method().to_string(),
+        args: args.unwrap_or_else(|| "null".to_string()),
+        outcome,
+    });
 }
 
 /// Answers one call: the first matching rule, after its delay; recorded first.
@@ -249,14 +296,11 @@ async fn answer(
     args: TypedValue,
 ) -> Result<TypedValue, String> {
     let time = SystemTime::now();
-    let conn = ctx.connection().with(|n: &mut ConnNo| {
-        if n.0 == 0 {
-            n.0 = next_conn.fetch_add(1, Ordering::Relaxed);
-        }
-        n.0
-    });
-    let args_json = to_json(&args).unwrap_or_else(|_| "null".to_string());
-    let actual: Json = serde_json::from_str(&args_json).unwrap_or(Json::Null);
+    let args_json = to_json(&args).ok();
+    let actual: Json = args_json
+        .as_deref()
+        .and_then(|a| serde_json::from_str(a).ok())
+        .unwrap_or(Json::Null);
     let rule: Option<&Rule> = spec
         .rules
         .iter()
@@ -278,15 +322,7 @@ async fn answer(
             Ok(reply) => Ok(to_json(reply).unwrap_or_else(|_| "null".to_string())),
             Err(e) => Err(e.clone()),
         };
-        sink(&CallRecord {
-            time,
-            conn,
-            peer: ctx.peer().to_string(),
-            seq: ctx.seq(),
-            service_method: ctx.service_method().to_string(),
-            args: args_json,
-            outcome: shown,
-        });
+        record(&sink, &next_conn, &ctx, time, args_json, shown);
     }
     outcome
 }

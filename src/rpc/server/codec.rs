@@ -24,6 +24,8 @@ pub(crate) enum Request {
         seq: u64,
         service_method: Arc<str>,
         error: String,
+        /// The argument by its wire type, when asked for and valid gob on its own.
+        args: Option<crate::TypedValue>,
     },
 }
 
@@ -47,6 +49,9 @@ pub(crate) struct RequestDecoder {
     last: Option<Arc<Entry>>,
     /// The connection the calls' contexts refer to.
     conn: Arc<ConnInfo>,
+    /// Decode the argument of an invalid request by its wire type (for a hook to see)
+    /// instead of only skipping it.
+    keep_invalid_args: bool,
 }
 
 impl RequestDecoder {
@@ -57,7 +62,35 @@ impl RequestDecoder {
             stage: Stage::Header,
             last: None,
             conn,
+            keep_invalid_args: false,
         }
+    }
+
+    /// Decodes the arguments of invalid requests by their wire types instead of only
+    /// skipping them.
+    pub(crate) fn keep_invalid_args(mut self, keep: bool) -> Self {
+        self.keep_invalid_args = keep;
+        self
+    }
+
+    /// The argument of a request answered with an error, by its wire type: `Ok(None)` if
+    /// more bytes are needed, `Ok(Some((None, n)))` if it was only skipped.
+    #[allow(clippy::type_complexity)]
+    fn invalid_args(
+        &mut self,
+        src: &[u8],
+    ) -> crate::Result<Option<(Option<crate::TypedValue>, usize)>> {
+        if self.keep_invalid_args {
+            match self.st.decode_value(src) {
+                Ok(Some((v, n))) => return Ok(Some((Some(v), n))),
+                Ok(None) => return Ok(None),
+                // Valid gob the dynamic decoder refuses (a failed decode keeps no type
+                // definitions): skipped below, as without a hook.
+                Err(e) if e.category() != Category::Io => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(self.st.skip(src)?.map(|n| (None, n)))
     }
 
     /// The stage after reading `header`: its method, or the error it is answered with
@@ -146,17 +179,18 @@ impl tokio_util::codec::Decoder for RequestDecoder {
                         Err(e) => return Err(HeaderError(e.to_string())),
                     }
                 }
-                Stage::Skip(header, error) => match self.st.skip(src) {
+                Stage::Skip(header, error) => match self.invalid_args(src) {
                     Ok(None) => {
                         self.stage = Stage::Skip(header, error);
                         return Ok(None);
                     }
-                    Ok(Some(n)) => {
+                    Ok(Some((args, n))) => {
                         src.advance(n);
                         return Ok(Some(Request::Invalid {
                             seq: header.seq,
                             service_method: header.service_method.as_str().into(),
                             error,
+                            args,
                         }));
                     }
                     // Not even skippable: the stream is out of sync, the connection ends.

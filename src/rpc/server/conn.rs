@@ -9,8 +9,9 @@
 //! and sends its reply when it completes.
 
 use super::codec::{Request, RequestDecoder};
-use super::context::{ConnInfo, Peer};
+use super::context::{ConnInfo, Context, Peer};
 use super::header::ResponseHeader;
+use super::invalid::InvalidRequest;
 use super::panic::CatchUnwind;
 use super::service::{EncodeReply, Outcome};
 use super::Inner;
@@ -184,7 +185,8 @@ where
     });
     let max_calls = config.max_calls_per_connection;
     let calls = Arc::new(Semaphore::new(max_calls));
-    let decoder = RequestDecoder::new(inner.registry.clone(), config.limits, conn.clone());
+    let decoder = RequestDecoder::new(inner.registry.clone(), config.limits, conn.clone())
+        .keep_invalid_args(inner.on_invalid.is_some());
     let mut frames = tokio_util::codec::FramedRead::new(read, decoder);
     // Created once, polled only when the reader has to wait.
     let stop_reading = inner.stop_reading.cancelled();
@@ -276,6 +278,7 @@ where
                 seq,
                 service_method,
                 error,
+                args,
             })) => {
                 tracing::debug!(
                     method = &*service_method,
@@ -283,6 +286,23 @@ where
                     error,
                     "rpc: invalid request"
                 );
+                let (service_method, error) = match &inner.on_invalid {
+                    Some(hook) => {
+                        let context = Context {
+                            inner: conn.clone(),
+                            seq,
+                            service_method,
+                        };
+                        let request = InvalidRequest {
+                            context,
+                            args,
+                            error,
+                        };
+                        hook(&request);
+                        (request.context.service_method, request.error)
+                    }
+                    None => (service_method, error),
+                };
                 let Some(room) = replies.room_flushed(abort.as_mut()).await else {
                     break;
                 };

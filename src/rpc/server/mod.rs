@@ -52,12 +52,14 @@ mod conn;
 mod context;
 mod header;
 mod http;
+mod invalid;
 mod panic;
 mod registry;
 mod service;
 
 pub use context::{Connection, Context, Peer};
 pub use http::{HttpPaths, DEFAULT_DEBUG_PATH};
+pub use invalid::InvalidRequest;
 pub use service::Service;
 
 use registry::Registry;
@@ -126,6 +128,7 @@ impl Default for ServerConfig {
 pub struct ServerBuilder {
     registry: Registry,
     config: ServerConfig,
+    on_invalid: Option<invalid::InvalidRequestHook>,
 }
 
 impl std::fmt::Debug for ServerBuilder {
@@ -194,6 +197,19 @@ impl ServerBuilder {
         self
     }
 
+    /// Calls `hook` with every request answered with an error and no call (unknown
+    /// service or method, ill-formed name, argument that does not fit), before its error
+    /// reply is sent. The argument is then decoded by its wire type for the hook to see,
+    /// where without a hook it is only skipped. Runs on the connection's reader: keep it
+    /// short.
+    pub fn on_invalid_request(
+        mut self,
+        hook: impl Fn(&InvalidRequest) + Send + Sync + 'static,
+    ) -> Self {
+        self.on_invalid = Some(Arc::new(hook));
+        self
+    }
+
     /// The server.
     pub fn build(self) -> Server {
         let connections = Arc::new(Semaphore::new(self.config.max_connections));
@@ -201,6 +217,7 @@ impl ServerBuilder {
             inner: Arc::new(Inner {
                 registry: Arc::new(self.registry),
                 config: self.config,
+                on_invalid: self.on_invalid,
                 stop_accepting: CancellationToken::new(),
                 stop_reading: CancellationToken::new(),
                 abort: CancellationToken::new(),
@@ -214,6 +231,8 @@ impl ServerBuilder {
 pub(crate) struct Inner {
     registry: Arc<Registry>,
     config: ServerConfig,
+    /// Hears of the requests answered with an error and no call.
+    on_invalid: Option<invalid::InvalidRequestHook>,
     /// Accept loops return.
     stop_accepting: CancellationToken,
     /// Connections read no more requests; calls in flight finish.
@@ -261,6 +280,7 @@ impl Server {
             connection: Connection::default(),
         });
         codec::RequestDecoder::new(self.inner.registry.clone(), self.inner.config.limits, conn)
+            .keep_invalid_args(self.inner.on_invalid.is_some())
     }
 
     /// How many connections the accept loops are serving now.
