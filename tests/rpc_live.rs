@@ -2,13 +2,15 @@
 //! go-interop/SERVER.md): every service over TCP, every transport, every server error text,
 //! concurrency on one connection, cancellation and timeouts, and the ways a connection ends
 //! (server exit, server-side close, `close()` and `close_gracefully`), replies that do not
-//! fit the caller's type (only that call fails).
+//! fit the caller's type (only that call fails), busy polling.
 //!
 //! Every test starts its own Go server (a `GoServer`, killed when dropped) and runs inside its
 //! own `tokio::time::timeout`, so a hang fails the test instead of blocking the run.
 
 mod common;
 
+#[path = "rpc_live/busy_poll.rs"]
+mod busy_poll;
 #[path = "rpc_live/concurrency.rs"]
 mod concurrency;
 #[path = "rpc_live/dialing.rs"]

@@ -65,6 +65,8 @@ pub struct ClientOpts {
     pub in_block_on: bool,
     /// The server's pid: its CPU time over the window is measured too.
     pub server_pid: Option<u32>,
+    /// gobrpc's client busy-polls for a lone call's reply this long before parking.
+    pub busy_poll: Option<Duration>,
 }
 
 /// Byte `i` of `Echo.Fill`'s reply (go-interop/SERVER.md).
@@ -147,6 +149,7 @@ async fn client_scenario(o: &ClientOpts) -> Result<RunResult, String> {
     let limits = gobrpc::Limits::default().max_message(o.size + (16 << 20));
     let client = Client::builder()
         .limits(limits)
+        .busy_poll(o.busy_poll)
         .dial(o.addr.as_str())
         .await
         .map_err(|e| e.to_string())?;
@@ -265,44 +268,71 @@ async fn client_scenario(o: &ClientOpts) -> Result<RunResult, String> {
 // The floor: a raw loopback echo of the same bytes
 // ---------------------------------------------------------------------------------------
 
-/// The echo server the floor client talks to: a tokio listener on 127.0.0.1 that writes back
-/// every byte it reads. Runs on its own thread for the harness's lifetime.
+/// The echo server the floor client talks to: a listener on 127.0.0.1 that writes back every
+/// byte it reads, one busy-polling thread per connection (a non-blocking socket read in a
+/// loop: the reply is never delayed by waking a parked thread). Runs for the harness's
+/// lifetime; a connection's thread ends when the client closes it.
 pub fn start_echo_server() -> std::io::Result<std::net::SocketAddr> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-    listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
     std::thread::Builder::new()
         .name("echo-server".into())
         .spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("echo runtime");
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-                loop {
-                    let Ok((mut sock, _)) = listener.accept().await else {
-                        continue;
-                    };
-                    let _ = sock.set_nodelay(true);
-                    tokio::spawn(async move {
-                        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            for sock in listener.incoming() {
+                let Ok(mut sock) = sock else { continue };
+                let _ = std::thread::Builder::new()
+                    .name("echo-conn".into())
+                    .spawn(move || {
+                        let _ = sock.set_nodelay(true);
+                        let _ = sock.set_nonblocking(true);
                         let mut buf = vec![0u8; 256 << 10];
                         loop {
-                            match sock.read(&mut buf).await {
+                            let n = match spin_read(&mut sock, &mut buf) {
                                 Ok(0) | Err(_) => return,
-                                Ok(n) => {
-                                    if sock.write_all(&buf[..n]).await.is_err() {
-                                        return;
-                                    }
-                                }
+                                Ok(n) => n,
+                            };
+                            if spin_write_all(&mut sock, &buf[..n]).is_err() {
+                                return;
                             }
                         }
                     });
-                }
-            })
+            }
         })?;
     Ok(addr)
+}
+
+/// A read on a non-blocking socket that polls until some bytes (or the end) arrive.
+fn spin_read(sock: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    loop {
+        match sock.read(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => std::hint::spin_loop(),
+            r => return r,
+        }
+    }
+}
+
+/// `read_exact` on a non-blocking socket, polling.
+fn spin_read_exact(sock: &mut impl Read, mut buf: &mut [u8]) -> std::io::Result<()> {
+    while !buf.is_empty() {
+        match spin_read(sock, buf)? {
+            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            n => buf = &mut buf[n..],
+        }
+    }
+    Ok(())
+}
+
+/// `write_all` on a non-blocking socket, polling while the socket's buffer is full.
+fn spin_write_all(sock: &mut impl Write, mut buf: &[u8]) -> std::io::Result<()> {
+    while !buf.is_empty() {
+        match sock.write(buf) {
+            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+            Ok(n) => buf = &buf[n..],
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => std::hint::spin_loop(),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 /// Which floor a raw client measures.
@@ -315,7 +345,8 @@ pub enum Floor {
     Server,
 }
 
-/// The raw client: a blocking socket and pre-encoded bytes. A call is the 25 bytes of a
+/// The raw client: a socket and pre-encoded bytes (blocking, except that sequential calls
+/// busy-poll a non-blocking socket, as the echo server does). A call is the 25 bytes of a
 /// steady-state `Arith.Add(7, 8)` (spec §2.1 "later call"); its reply is as many bytes
 /// back from the echo server, or the Go server's 23-byte reply. Throughput keeps
 /// `concurrency` requests in flight on the one connection and batches every refill into one
@@ -367,11 +398,13 @@ pub fn run_floor_client(o: &ClientOpts, floor: Floor) -> Result<RunResult, Strin
     };
     match o.scenario.as_str() {
         "latency_seq" => {
+            // Busy-polling: the floor never waits for a parked thread to wake.
             r.concurrency = 1;
+            sock.set_nonblocking(true).map_err(e)?;
             let mut back = vec![0u8; unit];
             let mut once = |sock: &mut std::net::TcpStream| -> std::io::Result<()> {
-                sock.write_all(&req)?;
-                sock.read_exact(&mut back)
+                spin_write_all(sock, &req)?;
+                spin_read_exact(sock, &mut back)
             };
             let warm_end = Instant::now() + o.warmup;
             while Instant::now() < warm_end {

@@ -157,6 +157,9 @@ pub(crate) fn run_child(mut cmd: Command) -> Result<Vec<Value>, String> {
 #[derive(Clone, Copy, PartialEq)]
 pub(crate) enum Side {
     Rust,
+    /// gobrpc's client with busy polling on (a lone call polls for its reply before its
+    /// task parks): the few-callers scenarios only.
+    RustBusyPoll,
     Go,
     /// The raw client against the echo server.
     Floor,
@@ -168,17 +171,27 @@ impl Side {
     fn name(self) -> &'static str {
         match self {
             Side::Rust => "gobrpc",
+            Side::RustBusyPoll => "gobrpc_busy_poll",
             Side::Go => "go",
             Side::Floor => "floor",
             Side::ServerFloor => "server_floor",
         }
     }
 
-    /// Whether this side runs scenario `s` (the echo server cannot send a large reply).
+    /// Whether this side runs scenario `s` (the echo server cannot send a large reply;
+    /// busy polling is for one caller).
     fn runs(self, s: &RpcScenario) -> bool {
-        !(self == Side::Floor && s.scenario == "reply")
+        match self {
+            Side::Floor => s.scenario != "reply",
+            Side::RustBusyPoll => s.concurrency == 1 && s.scenario != "reply",
+            _ => true,
+        }
     }
 }
+
+/// The busy-poll budget of the [`Side::RustBusyPoll`] runs, in µs: about two loopback
+/// round trips to the Go server on an idle machine.
+pub(crate) const BUSY_POLL_US: &str = "100";
 
 /// One end-to-end scenario: its metric key and client arguments.
 pub(crate) struct RpcScenario {
@@ -231,10 +244,11 @@ pub(crate) fn client_command(cfg: &Config, side: Side, s: &RpcScenario, addr: &s
             ]);
             c
         }
-        Side::Rust | Side::Floor | Side::ServerFloor => {
+        Side::Rust | Side::RustBusyPoll | Side::Floor | Side::ServerFloor => {
             let mut c = Command::new(std::env::current_exe().expect("current exe"));
             match side {
                 Side::Rust => c.arg("client"),
+                Side::RustBusyPoll => c.args(["client", "--busy-poll-us", BUSY_POLL_US]),
                 Side::Floor => c.args(["floor-client", "--floor", "echo"]),
                 _ => c.args(["floor-client", "--floor", "server"]),
             };
@@ -334,10 +348,22 @@ pub fn run(cfg: Config) -> Result<(), String> {
 
     for round in 0..cfg.rounds {
         // ABAB…: even rounds run gobrpc first, odd rounds Go first; the floor last.
-        let order: [Side; 4] = if round % 2 == 0 {
-            [Side::Rust, Side::Go, Side::Floor, Side::ServerFloor]
+        let order: [Side; 5] = if round % 2 == 0 {
+            [
+                Side::Rust,
+                Side::RustBusyPoll,
+                Side::Go,
+                Side::Floor,
+                Side::ServerFloor,
+            ]
         } else {
-            [Side::Go, Side::Rust, Side::Floor, Side::ServerFloor]
+            [
+                Side::Go,
+                Side::RustBusyPoll,
+                Side::Rust,
+                Side::Floor,
+                Side::ServerFloor,
+            ]
         };
         if codec_wanted {
             // One scenario at a time, both sides back to back, so that each round's ratio
@@ -367,7 +393,7 @@ pub fn run(cfg: Config) -> Result<(), String> {
                             c.args(["bench-codec", "-run", name, "-count", "1", "-cpu", "1"]);
                             (c, "go")
                         }
-                        Side::Floor | Side::ServerFloor => continue,
+                        Side::RustBusyPoll | Side::Floor | Side::ServerFloor => continue,
                     };
                     let lines = match run_child(c) {
                         Ok(lines) => lines,

@@ -38,6 +38,7 @@ const USAGE: &str = "usage:
   gobrpc-bench client|floor-client --addr ADDR --scenario latency_seq|throughput|reply
                [--concurrency N] [--duration-ms N] [--warmup-ms N] [--size N] [--count N]
                [--threads N] [--floor echo|server] [--in-block-on] [--server-pid PID]
+               [--busy-poll-us N]
       one measured run (what the harness spawns); one JSON line. floor-client is the raw
       client: --floor echo (default) against the echo server, server against the Go server
   gobrpc-bench codec [--sample-ms N] [--samples N] [--iters N] [--run SUBSTR] [--lib gobrpc|gobwire]
@@ -124,6 +125,10 @@ fn main() {
                 count: f.num("--count", 2),
                 threads: f.num("--threads", 0),
                 in_block_on: f.switch("--in-block-on"),
+                busy_poll: f.take("--busy-poll-us").map(|v| match v.parse() {
+                    Ok(us) => Duration::from_micros(us),
+                    Err(_) => fail(&format!("--busy-poll-us: not a number: {v}")),
+                }),
                 server_pid: f.take("--server-pid").map(|v| {
                     v.parse()
                         .unwrap_or_else(|_| fail(&format!("--server-pid: not a pid: {v}")))

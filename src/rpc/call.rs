@@ -1,6 +1,7 @@
 //! The futures of one call: [`Call`] (what [`Client::go`] returns) and [`CallBuilder`]
 //! (what [`Client::call`] returns), with their per-call timeout options.
 
+use super::busy_poll::BusyPoll;
 use super::client::Client;
 use super::error::{Error, Result};
 use super::pending::SharedPending;
@@ -46,6 +47,8 @@ pub struct Call<R> {
     pub(crate) seq: Option<u64>,
     pub(crate) sleep: Option<Pin<Box<tokio::time::Sleep>>>,
     pub(crate) span: tracing::Span,
+    /// Polls for the reply before parking, while alone in flight (opt-in).
+    pub(crate) busy_poll: Option<BusyPoll>,
 }
 
 impl<R> std::fmt::Debug for Call<R> {
@@ -99,6 +102,11 @@ impl<R> Future for Call<R> {
                 this.guard = None; // removes the call from the map
                 this.state = CallState::Failed(None);
                 return Poll::Ready(Err(Error::Timeout));
+            }
+        }
+        if let (Some(spin), Some(guard)) = (&mut this.busy_poll, &this.guard) {
+            if !spin.spin(cx, || guard.pending.len() <= 1) {
+                this.busy_poll = None;
             }
         }
         Poll::Pending

@@ -1,5 +1,6 @@
 //! The client: Go's `rpc.Client` on tokio.
 
+use super::busy_poll::BusyPoll;
 use super::call::{CallBuilder, CallState, CancelOnDrop};
 use super::codec::{Event, ResponseDecoder};
 use super::config::{ClientBuilder, ClientConfig};
@@ -242,6 +243,7 @@ impl Client {
                 seq: Some(seq),
                 sleep: deadline.map(|at| Box::pin(tokio::time::sleep_until(at))),
                 span: tracing::debug_span!("rpc.call", method = service_method, seq),
+                busy_poll: self.shared.config.busy_poll.map(BusyPoll::new),
             },
             Err(e) => Call {
                 state: CallState::Failed(Some(e)),
@@ -249,6 +251,7 @@ impl Client {
                 seq: None,
                 sleep: None,
                 span: tracing::Span::none(),
+                busy_poll: None,
             },
         }
     }

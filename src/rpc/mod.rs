@@ -45,6 +45,7 @@
 //! call removes it, and its late reply is still decoded and discarded so the stream stays in
 //! sync.
 
+mod busy_poll;
 mod call;
 mod client;
 mod codec;
