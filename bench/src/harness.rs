@@ -335,6 +335,7 @@ pub fn run(cfg: Config) -> Result<(), String> {
     let server = ServerProc::go(&cfg.gointerop)?;
     let servers = crate::server_bench::Servers::start(&cfg)?;
     let tap = crate::tap_bench::TapProc::start(&cfg, &server.addr)?;
+    let raw_proxy = crate::tap_bench::start_raw_proxy(&cfg, &server.addr)?;
     let echo = start_echo_server().map_err(|e| e.to_string())?.to_string();
     progress(&format!(
         "Go server on {}, echo server on {echo}",
@@ -466,11 +467,11 @@ pub fn run(cfg: Config) -> Result<(), String> {
             crate::server_bench::run_round(&cfg, round, &server, servers, &mut sink);
         }
         crate::plugin_bench::run_round(&cfg, round, &mut sink);
-        if let Some(tap) = &tap {
-            crate::tap_bench::run_round(&cfg, round, &server, tap, &mut sink);
+        if let (Some(tap), Some(raw)) = (&tap, &raw_proxy) {
+            crate::tap_bench::run_round(&cfg, round, &server, (tap, raw), &mut sink);
         }
     }
-    drop(tap);
+    drop((tap, raw_proxy));
     drop(servers);
     drop(server);
     machine.loadavg_end = loadavg();

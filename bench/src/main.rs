@@ -9,6 +9,7 @@
 //! gobrpc-bench codec [--sample-ms N] [--samples N] [--iters N] [--run SUBSTR] [--lib gobrpc|gobwire]
 //! gobrpc-bench rust-server [--addr A] [--threads N]   (gobrpc's server: Arith.Add)
 //! gobrpc-bench raw-replier [--addr A]                 (the floor: pre-encoded replies)
+//! gobrpc-bench raw-proxy --upstream A [--addr A]     (the tap's floor: forwarding only)
 //! gobrpc-bench plugin-host --plugin PATH --scenario latency_seq|throughput [--raw] [...]
 //! ```
 
@@ -56,7 +57,10 @@ const USAGE: &str = "usage:
   gobrpc-bench plugin-host --plugin PATH --scenario latency_seq|throughput [--concurrency N]
                [--duration-ms N] [--warmup-ms N] [--threads N] [--raw]
       launch the go-plugin plugin, dispense \"test\" and call Plugin.Double on it with
-      gobrpc::plugin (--raw: pre-encoded requests on the dispensed stream); one JSON line";
+      gobrpc::plugin (--raw: pre-encoded requests on the dispensed stream); one JSON line
+  gobrpc-bench raw-proxy --upstream ADDR [--addr ADDR]
+      the tap's floor: forwards every connection to ADDR as gobrpc tap does, decoding
+      nothing (prints {\"tcp\":\"ADDR\"} when up and runs until stdin ends)";
 
 /// `--flag value` pairs after the subcommand.
 struct Flags(Vec<String>);
@@ -120,7 +124,7 @@ fn main() {
     let sub = match args.first().map(String::as_str) {
         Some(
             "client" | "floor-client" | "codec" | "run" | "rust-server" | "raw-replier"
-            | "plugin-host",
+            | "plugin-host" | "raw-proxy",
         ) => args.remove(0),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
@@ -172,6 +176,14 @@ fn main() {
             } else {
                 server::run_raw_replier(&addr)
             }
+        }
+        "raw-proxy" => {
+            let addr = f.take("--addr").unwrap_or_else(|| "127.0.0.1:0".into());
+            let upstream = f
+                .take("--upstream")
+                .unwrap_or_else(|| fail("--upstream is required"));
+            f.done();
+            tap_bench::run_raw_proxy(&addr, &upstream)
         }
         "plugin-host" => {
             let plugin = f

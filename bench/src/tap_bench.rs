@@ -1,7 +1,8 @@
-//! The tap benchmark: Go's `net/rpc` client at c64 calling the Go server directly, and
-//! through `gobrpc tap --json` (the release binary, its output to /dev/null), in the same
-//! round. Go's client is given the tap's pid (`-server-pid`), so each run through the tap
-//! also reports the tap process's CPU time over the window (`/proc/PID/stat`).
+//! The tap benchmark: Go's `net/rpc` client at c64 calling the Go server directly, through
+//! `gobrpc tap --json` (the release binary, its output to /dev/null), and through the raw
+//! proxy (`gobrpc-bench raw-proxy`: the tap's forwarding alone, decoding nothing), in the
+//! same round. Go's client is given the proxy's pid (`-server-pid`), so each run through a
+//! proxy also reports that process's CPU time over the window (`/proc/PID/stat`).
 
 use crate::client::RunResult;
 use crate::harness::{client_command, progress, Config, RpcScenario, ServerProc, Side};
@@ -70,12 +71,63 @@ impl Drop for TapProc {
     }
 }
 
-/// One round: Go's client direct and through the tap, in alternating order.
+/// `gobrpc-bench raw-proxy`: forwards every connection to `upstream` as the tap does (a
+/// task per connection, 64 KiB reads, each written on at once; a tokio multi-thread
+/// runtime, as `gobrpc tap` runs), decoding nothing. Runs until stdin ends.
+pub fn run_raw_proxy(addr: &str, upstream: &str) -> Result<(), String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    async fn pump(
+        mut from: impl tokio::io::AsyncRead + Unpin,
+        mut to: impl tokio::io::AsyncWrite + Unpin,
+    ) {
+        let mut buf = vec![0u8; 64 << 10];
+        while let Ok(n @ 1..) = from.read(&mut buf).await {
+            if to.write_all(&buf[..n]).await.is_err() {
+                break;
+            }
+        }
+        let _ = to.shutdown().await;
+    }
+    // As many workers as cores, as tokio's default multi-thread runtime (the tap's).
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let rt = crate::client::runtime(cores)?;
+    rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| format!("{addr}: {e}"))?;
+        crate::server::announce(listener.local_addr().map_err(|e| e.to_string())?)?;
+        loop {
+            let (client, _) = listener.accept().await.map_err(|e| e.to_string())?;
+            let upstream = upstream.to_string();
+            tokio::spawn(async move {
+                let Ok(up) = tokio::net::TcpStream::connect(upstream).await else {
+                    return;
+                };
+                let _ = (client.set_nodelay(true), up.set_nodelay(true));
+                let (cr, cw) = tokio::io::split(client);
+                let (ur, uw) = tokio::io::split(up);
+                tokio::join!(pump(cr, uw), pump(ur, cw));
+            });
+        }
+    })
+}
+
+/// The raw proxy in front of `upstream`, if a tap scenario is wanted.
+pub(crate) fn start_raw_proxy(cfg: &Config, upstream: &str) -> Result<Option<ServerProc>, String> {
+    if !wanted(cfg) {
+        return Ok(None);
+    }
+    let mut cmd = Command::new(std::env::current_exe().map_err(|e| e.to_string())?);
+    cmd.args(["raw-proxy", "--upstream", upstream]);
+    ServerProc::start(cmd).map(Some)
+}
+
+/// One round: Go's client direct, through the tap and through the raw proxy.
 pub(crate) fn run_round(
     cfg: &Config,
     round: usize,
     go: &ServerProc,
-    tap: &TapProc,
+    (tap, raw): (&TapProc, &ServerProc),
     out: &mut Sink<'_>,
 ) {
     let window = Config {
@@ -88,19 +140,21 @@ pub(crate) fn run_round(
         concurrency: CONCURRENCY,
     };
     let sides = if round.is_multiple_of(2) {
-        ["tap", "direct"]
+        ["tap", "direct", "raw_proxy"]
     } else {
-        ["direct", "tap"]
+        ["direct", "tap", "raw_proxy"]
     };
     let mut line = Vec::new();
     for side in sides {
-        let cmd = if side == "tap" {
-            let mut c = client_command(&window, Side::Go, &s, &tap.addr);
-            c.args(["-server-pid", &tap.child.id().to_string()]);
-            c
-        } else {
-            client_command(&window, Side::Go, &s, &go.addr)
+        let (addr, pid) = match side {
+            "tap" => (tap.addr.as_str(), Some(tap.child.id())),
+            "raw_proxy" => (raw.addr.as_str(), Some(raw.pid())),
+            _ => (go.addr.as_str(), None),
         };
+        let mut cmd = client_command(&window, Side::Go, &s, addr);
+        if let Some(pid) = pid {
+            cmd.args(["-server-pid", &pid.to_string()]);
+        }
         line.extend(out.run(cmd, round, &s.key, side, |samples, r| {
             record(samples, side, r)
         }));
@@ -112,10 +166,10 @@ fn record(samples: &mut Samples, side: &'static str, r: &RunResult) -> String {
     let per_s = r.calls as f64 / (r.elapsed_ns as f64 / 1e9);
     samples.add(THROUGHPUT, side, per_s);
     let mut text = format!("{} calls/s", num(per_s));
-    if side == "tap" {
+    if side != "direct" {
         let cpu = r.server_cpu_ns as f64 / 1e3 / r.calls.max(1) as f64;
         samples.add(TAP_CPU, side, cpu);
-        text.push_str(&format!(", tap {cpu:.2} µs/call"));
+        text.push_str(&format!(", proxy {cpu:.2} µs/call"));
     }
     text
 }
@@ -145,4 +199,18 @@ pub(crate) fn rows(v: &mut Vec<(&'static str, RowSpec)>) {
         )
         .b_missing("(no tap)"),
     ));
+    // The same two, the tap against its forwarding alone.
+    for (metric, label, unit) in [
+        (THROUGHPUT, THROUGHPUT, "calls/s"),
+        (
+            TAP_CPU,
+            "tap.cpu_per_call_c64 (proxy process user+sys per forwarded call)",
+            "µs",
+        ),
+    ] {
+        v.push((
+            "tap_floor",
+            RowSpec::new(metric, label, unit, "tap", "raw_proxy", Target::None),
+        ));
+    }
 }
