@@ -10,6 +10,7 @@ use crate::codec::{hex, Args, Reply, Request, GO_CALL_SEQ1};
 use crate::sys::{proc_cpu_ns, rusage_self};
 use gobrpc::types::Bytes;
 use serde::{Deserialize, Serialize};
+use std::future::Future;
 use std::io::{Read, Write};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -82,7 +83,7 @@ fn check_fill(b: &[u8]) -> Result<(), String> {
     }
 }
 
-fn latency_stats(mut lats: Vec<f64>) -> (f64, f64, f64) {
+pub(crate) fn latency_stats(mut lats: Vec<f64>) -> (f64, f64, f64) {
     let mean = lats.iter().sum::<f64>() / lats.len() as f64;
     lats.sort_by(f64::total_cmp);
     (lats[lats.len() / 2], lats[lats.len() * 99 / 100], mean)
@@ -103,7 +104,7 @@ pub(crate) fn cpu_snap(server_pid: Option<u32>) -> CpuSnap {
 }
 
 /// Fills in the CPU used since `s0`: this process's, and the server process's.
-fn cpu_window(r: &mut RunResult, s0: CpuSnap) {
+pub(crate) fn cpu_window(r: &mut RunResult, s0: CpuSnap) {
     let ru1 = rusage_self();
     r.cpu_user_ns = ru1.user_ns - s0.ru.user_ns;
     r.cpu_sys_ns = ru1.sys_ns - s0.ru.sys_ns;
@@ -116,18 +117,23 @@ fn cpu_window(r: &mut RunResult, s0: CpuSnap) {
 // gobrpc's client
 // ---------------------------------------------------------------------------------------
 
-pub fn run_client(o: &ClientOpts) -> Result<RunResult, String> {
-    let rt = if o.threads == 0 {
+/// A tokio runtime with `threads` workers; 0 = a current-thread runtime.
+pub(crate) fn runtime(threads: usize) -> Result<tokio::runtime::Runtime, String> {
+    if threads == 0 {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
     } else {
         tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(o.threads)
+            .worker_threads(threads)
             .enable_all()
             .build()
     }
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| e.to_string())
+}
+
+pub fn run_client(o: &ClientOpts) -> Result<RunResult, String> {
+    let rt = runtime(o.threads)?;
     let mut r = rt.block_on(client_scenario(o))?;
     r.max_rss_kib = rusage_self().max_rss_kib;
     Ok(r)
@@ -142,6 +148,98 @@ async fn add(client: &gobrpc::rpc::Client) -> Result<(), String> {
         return Err(format!("Arith.Add(7, 8) = {}", reply.c));
     }
     Ok(())
+}
+
+/// One caller, back to back: a warm-up, then a window in which every call is timed. Fills
+/// `concurrency`, `calls`, `elapsed_ns`, the CPU times and the latency quantiles.
+pub(crate) async fn latency_window<F, Fut>(
+    call: F,
+    warmup: Duration,
+    duration: Duration,
+    server_pid: Option<u32>,
+) -> Result<RunResult, String>
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = Result<(), String>>,
+{
+    let warm_end = Instant::now() + warmup;
+    while Instant::now() < warm_end {
+        call().await?;
+    }
+    let mut lats = Vec::with_capacity(1 << 16);
+    let ru0 = cpu_snap(server_pid);
+    let start = Instant::now();
+    let end = start + duration;
+    loop {
+        let t0 = Instant::now();
+        call().await?;
+        let t1 = Instant::now();
+        lats.push((t1 - t0).as_nanos() as f64);
+        if t1 >= end {
+            break;
+        }
+    }
+    let mut r = RunResult {
+        scenario: "latency_seq".into(),
+        concurrency: 1,
+        elapsed_ns: start.elapsed().as_nanos() as i64,
+        calls: lats.len() as i64,
+        ..RunResult::default()
+    };
+    cpu_window(&mut r, ru0);
+    (r.lat_p50_ns, r.lat_p99_ns, r.lat_mean_ns) = latency_stats(lats);
+    Ok(r)
+}
+
+/// `concurrency` tasks calling back to back; the calls completed in the window after the
+/// warm-up are counted. Fills `concurrency`, `calls`, `elapsed_ns` and the CPU times.
+pub(crate) async fn throughput_window<F, Fut>(
+    call: F,
+    concurrency: usize,
+    warmup: Duration,
+    duration: Duration,
+    server_pid: Option<u32>,
+) -> Result<RunResult, String>
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: Future<Output = Result<(), String>> + Send,
+{
+    let calls = Arc::new(AtomicU64::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let tasks: Vec<_> = (0..concurrency)
+        .map(|_| {
+            let (call, calls, stop) = (call.clone(), calls.clone(), stop.clone());
+            tokio::spawn(async move {
+                while !stop.load(Ordering::Relaxed) {
+                    if let Err(e) = call().await {
+                        stop.store(true, Ordering::Relaxed);
+                        return Err(e);
+                    }
+                    calls.fetch_add(1, Ordering::Relaxed);
+                }
+                Ok(())
+            })
+        })
+        .collect();
+    tokio::time::sleep(warmup).await;
+    let ru0 = cpu_snap(server_pid);
+    let c0 = calls.load(Ordering::Relaxed);
+    let start = Instant::now();
+    tokio::time::sleep(duration).await;
+    let c1 = calls.load(Ordering::Relaxed);
+    let mut r = RunResult {
+        scenario: "throughput".into(),
+        concurrency,
+        elapsed_ns: start.elapsed().as_nanos() as i64,
+        calls: (c1 - c0) as i64,
+        ..RunResult::default()
+    };
+    cpu_window(&mut r, ru0);
+    stop.store(true, Ordering::Relaxed);
+    for t in tasks {
+        t.await.map_err(|e| e.to_string())??;
+    }
+    Ok(r)
 }
 
 async fn client_scenario(o: &ClientOpts) -> Result<RunResult, String> {
@@ -159,77 +257,29 @@ async fn client_scenario(o: &ClientOpts) -> Result<RunResult, String> {
         ..RunResult::default()
     };
     let server_pid = o.server_pid;
+    let c = client.clone();
+    let call = move || {
+        let c = c.clone();
+        async move { add(&c).await }
+    };
     match o.scenario.as_str() {
         "latency_seq" => {
             // The caller is a spawned task, as calls are in a server. (Called from the
             // `block_on` future itself, each call also costs tokio's current-thread runtime
             // one zero-timeout epoll_wait: `--in-block-on` measures that way.)
-            let (client2, warmup, duration) = (client.clone(), o.warmup, o.duration);
-            let sequential = async move {
-                let client = client2;
-                let warm_end = Instant::now() + warmup;
-                while Instant::now() < warm_end {
-                    add(&client).await?;
-                }
-                let mut lats = Vec::with_capacity(1 << 16);
-                let ru0 = cpu_snap(server_pid);
-                let start = Instant::now();
-                let end = start + duration;
-                loop {
-                    let t0 = Instant::now();
-                    add(&client).await?;
-                    let t1 = Instant::now();
-                    lats.push((t1 - t0).as_nanos() as f64);
-                    if t1 >= end {
-                        break;
-                    }
-                }
-                Ok::<_, String>((lats, start.elapsed(), ru0))
-            };
-            let (lats, elapsed, ru0) = if o.in_block_on {
+            let sequential = latency_window(call, o.warmup, o.duration, server_pid);
+            r = if o.in_block_on {
                 sequential.await?
             } else {
                 tokio::spawn(sequential)
                     .await
                     .map_err(|e| e.to_string())??
             };
-            r.concurrency = 1;
-            r.elapsed_ns = elapsed.as_nanos() as i64;
-            cpu_window(&mut r, ru0);
-            r.calls = lats.len() as i64;
-            (r.lat_p50_ns, r.lat_p99_ns, r.lat_mean_ns) = latency_stats(lats);
+            r.scenario = o.scenario.clone();
         }
         "throughput" => {
-            let calls = Arc::new(AtomicU64::new(0));
-            let stop = Arc::new(AtomicBool::new(false));
-            let tasks: Vec<_> = (0..o.concurrency)
-                .map(|_| {
-                    let (client, calls, stop) = (client.clone(), calls.clone(), stop.clone());
-                    tokio::spawn(async move {
-                        while !stop.load(Ordering::Relaxed) {
-                            if let Err(e) = add(&client).await {
-                                stop.store(true, Ordering::Relaxed);
-                                return Err(e);
-                            }
-                            calls.fetch_add(1, Ordering::Relaxed);
-                        }
-                        Ok(())
-                    })
-                })
-                .collect();
-            tokio::time::sleep(o.warmup).await;
-            let ru0 = cpu_snap(server_pid);
-            let c0 = calls.load(Ordering::Relaxed);
-            let start = Instant::now();
-            tokio::time::sleep(o.duration).await;
-            let c1 = calls.load(Ordering::Relaxed);
-            r.elapsed_ns = start.elapsed().as_nanos() as i64;
-            cpu_window(&mut r, ru0);
-            r.calls = (c1 - c0) as i64;
-            stop.store(true, Ordering::Relaxed);
-            for t in tasks {
-                t.await.map_err(|e| e.to_string())??;
-            }
+            r = throughput_window(call, o.concurrency, o.warmup, o.duration, server_pid).await?;
+            r.scenario = o.scenario.clone();
         }
         "reply" => {
             r.concurrency = 1;

@@ -32,6 +32,12 @@ pub struct Config {
     /// Tokio worker threads in gobrpc's client process (0 = current-thread runtime).
     pub rust_threads: usize,
     pub gointerop: PathBuf,
+    /// Our go-plugin plugin (`go-interop/build-go-plugin.sh own`).
+    pub plugin: PathBuf,
+    /// go-plugin's own Go host (`go-interop/build-go-plugin.sh host`).
+    pub goplugin_host: PathBuf,
+    /// The release `gobrpc` binary (for `gobrpc tap`).
+    pub gobrpc: PathBuf,
     #[serde(skip)]
     pub json: Option<PathBuf>,
     /// Only scenarios whose key contains this.
@@ -61,6 +67,9 @@ impl Config {
             server_threads: 2,
             rust_threads: 0,
             gointerop: root.join("go-interop/bin/gointerop"),
+            plugin: root.join("go-interop/bin/gobrpc-test-plugin"),
+            goplugin_host: root.join("go-interop/bin/goplugin-host"),
+            gobrpc: root.join("target/release/gobrpc"),
             json: None,
             only: None,
         }
@@ -152,6 +161,13 @@ pub(crate) fn run_child(mut cmd: Command) -> Result<Vec<Value>, String> {
         .filter(|l| !l.trim().is_empty())
         .map(|l| serde_json::from_str(l).map_err(|e| format!("{shown}: {l:?}: {e}")))
         .collect()
+}
+
+/// Runs a client child to completion: its one JSON line, and that line as a [`RunResult`].
+pub(crate) fn run_result(cmd: Command) -> Result<(Value, RunResult), String> {
+    let l = run_child(cmd)?.into_iter().next().ok_or("no output")?;
+    let r = serde_json::from_value(l.clone()).map_err(|e| e.to_string())?;
+    Ok((l, r))
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -329,8 +345,11 @@ pub fn run(cfg: Config) -> Result<(), String> {
             cfg.gointerop.display()
         ));
     }
+    crate::plugin_bench::check(&cfg)?;
     let server = ServerProc::go(&cfg.gointerop)?;
     let servers = crate::server_bench::Servers::start(&cfg)?;
+    let tap = crate::tap_bench::TapProc::start(&cfg, &server.addr)?;
+    let raw_proxy = crate::tap_bench::start_raw_proxy(&cfg, &server.addr)?;
     let echo = start_echo_server().map_err(|e| e.to_string())?.to_string();
     progress(&format!(
         "Go server on {}, echo server on {echo}",
@@ -465,15 +484,20 @@ pub fn run(cfg: Config) -> Result<(), String> {
                 line.join(", ")
             ));
         }
+        let mut sink = crate::server_bench::Sink {
+            samples: &mut samples,
+            runs: &mut runs,
+            errors: &mut errors,
+        };
         if let Some(servers) = &servers {
-            let mut sink = crate::server_bench::Sink {
-                samples: &mut samples,
-                runs: &mut runs,
-                errors: &mut errors,
-            };
             crate::server_bench::run_round(&cfg, round, &server, servers, &mut sink);
         }
+        crate::plugin_bench::run_round(&cfg, round, &mut sink);
+        if let (Some(tap), Some(raw)) = (&tap, &raw_proxy) {
+            crate::tap_bench::run_round(&cfg, round, &server, (tap, raw), &mut sink);
+        }
     }
+    drop((tap, raw_proxy));
     drop(servers);
     drop(server);
     machine.loadavg_end = loadavg();

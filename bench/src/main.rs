@@ -9,16 +9,21 @@
 //! gobrpc-bench codec [--sample-ms N] [--samples N] [--iters N] [--run SUBSTR] [--lib gobrpc|gobwire]
 //! gobrpc-bench rust-server [--addr A] [--threads N]   (gobrpc's server: Arith.Add)
 //! gobrpc-bench raw-replier [--addr A]                 (the floor: pre-encoded replies)
+//! gobrpc-bench raw-proxy --upstream A [--addr A]     (the tap's floor: forwarding only)
+//! gobrpc-bench plugin-host --plugin PATH --scenario latency_seq|throughput [--raw] [...]
 //! ```
 
 mod client;
 mod codec;
 mod harness;
+mod plugin_bench;
+mod plugin_host;
 mod scenarios;
 mod server;
 mod server_bench;
 mod sys;
 mod table;
+mod tap_bench;
 
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -32,7 +37,8 @@ pub fn started() -> Instant {
 
 const USAGE: &str = "usage:
   gobrpc-bench [--quick] [--json PATH] [--rounds N] [--duration-ms N] [--warmup-ms N]
-               [--rust-threads N] [--only SUBSTR] [--gointerop PATH]
+               [--rust-threads N] [--only SUBSTR] [--gointerop PATH] [--plugin PATH]
+               [--goplugin-host PATH] [--gobrpc PATH]
       run every scenario, gobrpc and Go alternating, and print the table
       (--rust-threads: tokio workers in gobrpc's client process, 0 = current-thread runtime)
   gobrpc-bench client|floor-client --addr ADDR --scenario latency_seq|throughput|reply
@@ -48,7 +54,14 @@ const USAGE: &str = "usage:
       gobrpc's server serving Arith.Add (tokio multi-thread runtime, N workers, default 2)
   gobrpc-bench raw-replier [--addr ADDR]
       the server floor: answers each request with pre-encoded reply bytes, decodes nothing
-      (both print {\"tcp\":\"ADDR\"} when up and run until stdin ends; ADDR default 127.0.0.1:0)";
+      (both print {\"tcp\":\"ADDR\"} when up and run until stdin ends; ADDR default 127.0.0.1:0)
+  gobrpc-bench plugin-host --plugin PATH --scenario latency_seq|throughput [--concurrency N]
+               [--duration-ms N] [--warmup-ms N] [--threads N] [--raw]
+      launch the go-plugin plugin, dispense \"test\" and call Plugin.Double on it with
+      gobrpc::plugin (--raw: pre-encoded requests on the dispensed stream); one JSON line
+  gobrpc-bench raw-proxy --upstream ADDR [--addr ADDR]
+      the tap's floor: forwards every connection to ADDR as gobrpc tap does, decoding
+      nothing (prints {\"tcp\":\"ADDR\"} when up and runs until stdin ends)";
 
 /// `--flag value` pairs after the subcommand.
 struct Flags(Vec<String>);
@@ -83,6 +96,17 @@ impl Flags {
         }
     }
 
+    /// `--scenario` (required), `--concurrency`, `--duration-ms`, `--warmup-ms`.
+    fn window(&mut self) -> (String, usize, Duration, Duration) {
+        (
+            self.take("--scenario")
+                .unwrap_or_else(|| fail("--scenario is required")),
+            self.num("--concurrency", 1),
+            Duration::from_millis(self.num("--duration-ms", 2000)),
+            Duration::from_millis(self.num("--warmup-ms", 300)),
+        )
+    }
+
     fn done(self) {
         if let Some(a) = self.0.first() {
             fail(&format!("unexpected argument {a:?}"));
@@ -99,9 +123,10 @@ fn main() {
     started();
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let sub = match args.first().map(String::as_str) {
-        Some("client" | "floor-client" | "codec" | "run" | "rust-server" | "raw-replier") => {
-            args.remove(0)
-        }
+        Some(
+            "client" | "floor-client" | "codec" | "run" | "rust-server" | "raw-replier"
+            | "plugin-host" | "raw-proxy",
+        ) => args.remove(0),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             return;
@@ -111,16 +136,16 @@ fn main() {
     let mut f = Flags(args);
     let result = match sub.as_str() {
         "client" | "floor-client" => {
+            let addr = f
+                .take("--addr")
+                .unwrap_or_else(|| fail("--addr is required"));
+            let (scenario, concurrency, duration, warmup) = f.window();
             let o = client::ClientOpts {
-                addr: f
-                    .take("--addr")
-                    .unwrap_or_else(|| fail("--addr is required")),
-                scenario: f
-                    .take("--scenario")
-                    .unwrap_or_else(|| fail("--scenario is required")),
-                concurrency: f.num("--concurrency", 1),
-                duration: Duration::from_millis(f.num("--duration-ms", 2000)),
-                warmup: Duration::from_millis(f.num("--warmup-ms", 300)),
+                addr,
+                scenario,
+                concurrency,
+                duration,
+                warmup,
                 size: f.num("--size", 64 << 20),
                 count: f.num("--count", 2),
                 threads: f.num("--threads", 0),
@@ -157,6 +182,32 @@ fn main() {
                 server::run_raw_replier(&addr)
             }
         }
+        "raw-proxy" => {
+            let addr = f.take("--addr").unwrap_or_else(|| "127.0.0.1:0".into());
+            let upstream = f
+                .take("--upstream")
+                .unwrap_or_else(|| fail("--upstream is required"));
+            f.done();
+            tap_bench::run_raw_proxy(&addr, &upstream)
+        }
+        "plugin-host" => {
+            let plugin = f
+                .take("--plugin")
+                .unwrap_or_else(|| fail("--plugin is required"));
+            let (scenario, concurrency, duration, warmup) = f.window();
+            let o = plugin_host::PluginHostOpts {
+                plugin,
+                scenario,
+                concurrency,
+                duration,
+                warmup,
+                threads: f.num("--threads", 0),
+                raw: f.switch("--raw"),
+            };
+            f.done();
+            plugin_host::run_plugin_host(&o)
+                .map(|r| println!("{}", serde_json::to_string(&r).expect("json")))
+        }
         "codec" => {
             let sample = Duration::from_millis(f.num("--sample-ms", 200));
             let samples = f.num("--samples", 3);
@@ -186,8 +237,15 @@ fn main() {
             cfg.warmup_ms = f.num("--warmup-ms", cfg.warmup_ms);
             cfg.rust_threads = f.num("--rust-threads", cfg.rust_threads);
             cfg.only = f.take("--only");
-            if let Some(p) = f.take("--gointerop") {
-                cfg.gointerop = p.into();
+            for (flag, path) in [
+                ("--gointerop", &mut cfg.gointerop),
+                ("--plugin", &mut cfg.plugin),
+                ("--goplugin-host", &mut cfg.goplugin_host),
+                ("--gobrpc", &mut cfg.gobrpc),
+            ] {
+                if let Some(p) = f.take(flag) {
+                    *path = p.into();
+                }
             }
             f.done();
             harness::run(cfg)

@@ -47,7 +47,7 @@ impl Arith for ArithImpl {
 }
 
 /// Prints the address line, then exits the process when stdin reaches end of file.
-fn announce(addr: std::net::SocketAddr) -> Result<(), String> {
+pub(crate) fn announce(addr: std::net::SocketAddr) -> Result<(), String> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "{{\"tcp\":\"{addr}\"}}")
         .and_then(|()| out.flush())

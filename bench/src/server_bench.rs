@@ -5,7 +5,7 @@
 //! (`--server-pid`), so each run gives calls/s, server CPU per call and client CPU per call.
 
 use crate::client::RunResult;
-use crate::harness::{client_command, progress, run_child, Config, RpcScenario, ServerProc, Side};
+use crate::harness::{client_command, progress, run_result, Config, RpcScenario, ServerProc, Side};
 use crate::table::{num, Samples};
 use serde_json::{json, Value};
 use std::process::Command;
@@ -90,6 +90,45 @@ pub(crate) struct Sink<'a> {
     pub(crate) errors: &'a mut Vec<String>,
 }
 
+impl Sink<'_> {
+    /// Runs one client child (`side` of scenario `kind`): records its result with `record`
+    /// and keeps its JSON line, or keeps (and shows) its error. On success, the progress
+    /// line's part for it (`side` and what `record` returned).
+    pub(crate) fn run(
+        &mut self,
+        cmd: Command,
+        round: usize,
+        kind: &str,
+        side: &str,
+        record: impl FnOnce(&mut Samples, &RunResult) -> String,
+    ) -> Option<String> {
+        match run_result(cmd) {
+            Ok((l, r)) => {
+                let text = record(self.samples, &r);
+                self.runs
+                    .push(json!({"round": round, "side": side, "kind": kind, "result": l}));
+                Some(format!("{side} {text}"))
+            }
+            Err(e) => {
+                let e = format!("{kind} {side}: {e}");
+                progress(&format!("ERROR {e}"));
+                self.errors.push(e);
+                None
+            }
+        }
+    }
+}
+
+/// The progress line of one scenario's round.
+pub(crate) fn round_done(cfg: &Config, round: usize, key: &str, line: &[String]) {
+    progress(&format!(
+        "round {}/{}: {key}: {}",
+        round + 1,
+        cfg.rounds,
+        line.join(", ")
+    ));
+}
+
 /// One round of every wanted server scenario, the pairs alternating their order.
 pub(crate) fn run_round(
     cfg: &Config,
@@ -129,36 +168,11 @@ pub(crate) fn run_round(
                 _ => "--server-pid",
             };
             cmd.args([flag, &server.pid().to_string()]);
-            let result = run_child(cmd).and_then(|lines| {
-                let l = lines.into_iter().next().ok_or("no output")?;
-                let r: RunResult = serde_json::from_value(l.clone()).map_err(|e| e.to_string())?;
-                Ok((l, r))
-            });
-            match result {
-                Ok((l, r)) => {
-                    line.push(format!(
-                        "{} {}",
-                        pair.name(),
-                        record(out.samples, c, pair, &r)
-                    ));
-                    out.runs.push(
-                        json!({"round": round, "side": pair.name(), "kind": s.key, "result": l}),
-                    );
-                }
-                Err(e) => {
-                    let e = format!("{} {}: {e}", s.key, pair.name());
-                    progress(&format!("ERROR {e}"));
-                    out.errors.push(e);
-                }
-            }
+            line.extend(out.run(cmd, round, &s.key, pair.name(), |samples, r| {
+                record(samples, c, pair, r)
+            }));
         }
-        progress(&format!(
-            "round {}/{}: {}: {}",
-            round + 1,
-            cfg.rounds,
-            s.key,
-            line.join(", ")
-        ));
+        round_done(cfg, round, &s.key, &line);
     }
 }
 

@@ -102,7 +102,8 @@ impl Target {
     }
 }
 
-struct RowSpec {
+/// One row of the table: a metric, its two sides and its target.
+pub(crate) struct RowSpec {
     metric: String,
     label: String,
     unit: &'static str,
@@ -111,6 +112,35 @@ struct RowSpec {
     target: Target,
     /// Shown instead of b's numbers when b has none.
     b_missing: Option<&'static str>,
+}
+
+impl RowSpec {
+    pub(crate) fn new(
+        metric: &str,
+        label: &str,
+        unit: &'static str,
+        a: &'static str,
+        b: &'static str,
+        target: Target,
+    ) -> RowSpec {
+        RowSpec {
+            metric: metric.into(),
+            label: label.into(),
+            unit,
+            a,
+            b,
+            target,
+            b_missing: None,
+        }
+    }
+
+    /// What b's cell says when b has no numbers.
+    pub(crate) fn b_missing(self, text: &'static str) -> RowSpec {
+        RowSpec {
+            b_missing: Some(text),
+            ..self
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -155,7 +185,7 @@ fn cell(s: &Option<Stats>, missing: Option<&str>) -> String {
 }
 
 /// Each section: its key, title, and the names of its a and b columns.
-const SECTIONS: [(&str, &str, &str, &str); 9] = [
+const SECTIONS: &[(&str, &str, &str, &str)] = &[
     (
         "codec_go",
         "Codec, in process, one thread: gobrpc vs Go encoding/gob (ns/op; ratio = gobrpc ÷ Go)",
@@ -209,6 +239,30 @@ const SECTIONS: [(&str, &str, &str, &str); 9] = [
         "Rust↔Rust vs Go↔Go, one connection: gobrpc's client on gobrpc's server vs Go's client on Go's server (ratio = Rust↔Rust ÷ Go↔Go)",
         "Rust↔Rust",
         "Go↔Go",
+    ),
+    (
+        "plugin_go",
+        "go-plugin host, one plugin (our go-interop/goplugin, Plugin.Double): gobrpc::plugin's host vs go-plugin's own Go host (ratio = Rust host ÷ Go host)",
+        "Rust host",
+        "Go host",
+    ),
+    (
+        "plugin_floor",
+        "go-plugin host vs the raw-host floor: pre-encoded requests on the dispensed yamux stream after the same launch and dispense, replies read as bytes (ratio = Rust host ÷ raw host)",
+        "Rust host",
+        "raw host",
+    ),
+    (
+        "tap",
+        "gobrpc tap --json (release build, output to /dev/null) between Go's client and Go's server, one connection (ratio = through the tap ÷ direct)",
+        "through tap",
+        "direct",
+    ),
+    (
+        "tap_floor",
+        "gobrpc tap vs the raw proxy: the same forwarding (a tokio task per connection, 64 KiB reads written on at once) decoding nothing (ratio = tap ÷ raw proxy)",
+        "tap",
+        "raw proxy",
     ),
 ];
 
@@ -358,6 +412,8 @@ fn row_specs(cfg: &Config) -> Vec<(&'static str, RowSpec)> {
         ),
     ));
     server_rows(cfg, &mut v);
+    crate::plugin_bench::rows(&mut v);
+    crate::tap_bench::rows(&mut v);
     v
 }
 
@@ -507,8 +563,17 @@ pub(crate) fn render(cfg: &Config, machine: &Machine, rows: &[Row], wall: Durati
             cfg.server_duration_ms, cfg.server_threads
         ));
     }
+    if rows
+        .iter()
+        .any(|r| r.section.starts_with("plugin") || r.section.starts_with("tap"))
+    {
+        out.push_str(&format!(
+            "plugin and tap runs: {} ms windows, {} ms warm-up\n",
+            cfg.server_duration_ms, cfg.warmup_ms
+        ));
+    }
     out.push_str("cells: median (min–max) over rounds\n");
-    for (key, title, a_name, b_name) in SECTIONS {
+    for &(key, title, a_name, b_name) in SECTIONS {
         let rows: Vec<&Row> = rows.iter().filter(|r| r.section == key).collect();
         if rows.is_empty() {
             continue;

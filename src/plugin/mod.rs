@@ -87,8 +87,8 @@
 //! (`handshake_line`) and the yamux frame reader (`mux_frames`); `examples/plugin_host.rs`
 //! is the whole flow with a callback.
 //!
-//! Not built yet: the `gobrpc plugin` command-line verb and the benchmark against
-//! go-plugin's Go host.
+//! `scripts/bench` measures this host against go-plugin's own Go host on the same plugin
+//! (BENCHMARKS.md, "Plugin host").
 //!
 //! Not ported, and why:
 //! - The grpc cases (`test-grpc*`, `TestClient_versionedClient`, `TestClient_mtlsClient`,

@@ -81,29 +81,54 @@ impl Event {
     /// `{"time":…,"conn":2,"stream":"requests","problem":"…"}`. Times are RFC 3339 in UTC
     /// with nanoseconds; values are printed as `gobrpc dump --json` prints them.
     pub fn to_json_line(&self) -> String {
-        let mut s = String::from("{\"time\":\"");
+        // One allocation: the fixed parts and the numbers fit in 160 bytes.
+        let texts = match self {
+            Event::Call(c) => {
+                c.service_method.len()
+                    + c.args.len()
+                    + match &c.outcome {
+                        Outcome::Reply { json, .. } => json.len(),
+                        Outcome::Error { text, .. } => text.len(),
+                        Outcome::Unanswered => 0,
+                    }
+            }
+            Event::Problem(p) => p.message.len(),
+        };
+        let mut s = String::with_capacity(160 + texts);
+        s.push_str("{\"time\":\"");
         match self {
             Event::Call(c) => {
-                s.push_str(&rfc3339(c.time));
-                let _ = write!(s, "\",\"conn\":{},\"seq\":{},\"method\":", c.conn, c.seq);
+                write_rfc3339(c.time, &mut s);
+                s.push_str("\",\"conn\":");
+                push_uint(&mut s, c.conn, 1);
+                s.push_str(",\"seq\":");
+                push_uint(&mut s, c.seq, 1);
+                s.push_str(",\"method\":");
                 write_string(c.service_method.as_bytes(), &mut s);
                 s.push_str(",\"args\":");
                 s.push_str(&c.args);
-                match &c.outcome {
+                let latency = match &c.outcome {
                     Outcome::Reply { json, latency } => {
-                        let _ =
-                            write!(s, ",\"reply\":{json},\"latency_ns\":{}", latency.as_nanos());
+                        s.push_str(",\"reply\":");
+                        s.push_str(json);
+                        Some(latency)
                     }
                     Outcome::Error { text, latency } => {
                         s.push_str(",\"error\":");
                         write_string(text.as_bytes(), &mut s);
-                        let _ = write!(s, ",\"latency_ns\":{}", latency.as_nanos());
+                        Some(latency)
                     }
-                    Outcome::Unanswered => s.push_str(",\"unanswered\":true"),
+                    Outcome::Unanswered => {
+                        s.push_str(",\"unanswered\":true");
+                        None
+                    }
+                };
+                if let Some(latency) = latency {
+                    let _ = write!(s, ",\"latency_ns\":{}", latency.as_nanos());
                 }
             }
             Event::Problem(p) => {
-                s.push_str(&rfc3339(p.time));
+                write_rfc3339(p.time, &mut s);
                 let _ = write!(s, "\",\"conn\":{}", p.conn);
                 if let Some(d) = p.direction {
                     let _ = write!(s, ",\"stream\":\"{}\"", d.as_str());
@@ -154,6 +179,13 @@ impl fmt::Display for Event {
 
 /// `2006-01-02T15:04:05.999999999Z` with all nine digits, in UTC.
 pub(crate) fn rfc3339(t: SystemTime) -> String {
+    let mut s = String::with_capacity(30);
+    write_rfc3339(t, &mut s);
+    s
+}
+
+/// [`rfc3339`], appended to `s` (digit by digit: this runs once per call the tap sees).
+fn write_rfc3339(t: SystemTime, s: &mut String) {
     let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
     let secs = d.as_secs();
     let (days, rem) = (secs / 86_400, secs % 86_400);
@@ -167,13 +199,39 @@ pub(crate) fn rfc3339(t: SystemTime) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:09}Z",
-        rem / 3600,
-        rem / 60 % 60,
-        rem % 60,
-        d.subsec_nanos()
-    )
+    // From the epoch on, every field is at least 0 (the year at least 1970).
+    let field = |v: i64| v.max(0) as u64;
+    push_uint(s, field(year), 4);
+    s.push('-');
+    push_uint(s, field(month), 2);
+    s.push('-');
+    push_uint(s, field(day), 2);
+    s.push('T');
+    push_uint(s, rem / 3600, 2);
+    s.push(':');
+    push_uint(s, rem / 60 % 60, 2);
+    s.push(':');
+    push_uint(s, rem % 60, 2);
+    s.push('.');
+    push_uint(s, u64::from(d.subsec_nanos()), 9);
+    s.push('Z');
+}
+
+/// `v` in decimal, zero-padded to at least `width` digits (as `{v:0width$}`).
+fn push_uint(s: &mut String, mut v: u64, width: usize) {
+    let mut digits = [b'0'; 20];
+    let mut at = digits.len();
+    while v > 0 || at == digits.len() {
+        at -= 1;
+        digits[at] = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    for _ in digits.len() - at..width {
+        s.push('0');
+    }
+    for &b in &digits[at..] {
+        s.push(b as char);
+    }
 }
 
 #[cfg(test)]
@@ -186,5 +244,18 @@ mod tests {
         let t = UNIX_EPOCH + Duration::new(1_709_210_096, 7);
         assert_eq!(rfc3339(t), "2024-02-29T12:34:56.000000007Z");
         assert_eq!(rfc3339(UNIX_EPOCH), "1970-01-01T00:00:00.000000000Z");
+        // 253402300800 s is 10000-01-01 00:00:00 UTC: a fifth year digit, no padding lost.
+        let far = UNIX_EPOCH + Duration::new(253_402_300_800, 999_999_999);
+        assert_eq!(rfc3339(far), "10000-01-01T00:00:00.999999999Z");
+    }
+
+    #[test]
+    fn padded_integers() {
+        let mut s = String::new();
+        for (v, width) in [(0, 1), (0, 2), (7, 9), (42, 1), (12345, 4), (u64::MAX, 2)] {
+            push_uint(&mut s, v, width);
+            s.push(' ');
+        }
+        assert_eq!(s, "0 00 000000007 42 12345 18446744073709551615 ");
     }
 }
