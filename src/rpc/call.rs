@@ -1,7 +1,7 @@
 //! The futures of one call: [`Call`] (what [`Client::go`] returns) and [`CallBuilder`]
 //! (what [`Client::call`] returns), with their per-call timeout options.
 
-use super::client::Client;
+use super::client::{CancelNotice, Client};
 use super::error::{Error, Result};
 use super::pending::SharedPending;
 use crate::GobType;
@@ -23,12 +23,16 @@ pub(crate) struct CancelOnDrop {
     pub(crate) pending: SharedPending,
     pub(crate) seq: u64,
     pub(crate) armed: bool,
+    /// Tells the server too ([`ClientConfig::send_cancel`](super::ClientConfig::send_cancel)).
+    pub(crate) notice: Option<CancelNotice>,
 }
 
 impl Drop for CancelOnDrop {
     fn drop(&mut self) {
-        if self.armed {
-            self.pending.cancel(self.seq);
+        if self.armed && self.pending.cancel(self.seq) {
+            if let Some(n) = &self.notice {
+                n.send(self.seq);
+            }
         }
     }
 }

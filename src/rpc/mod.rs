@@ -60,7 +60,10 @@ mod writer;
 
 pub use call::{Call, CallBuilder};
 pub use client::{done_channel, Client, DoneReceiver, DoneSender};
-pub use config::{ClientBuilder, ClientConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_HANDSHAKE_TIMEOUT};
-pub use error::{Error, Result};
+pub use config::{
+    ClientBuilder, ClientConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_HANDSHAKE_TIMEOUT,
+    DEFAULT_KEEPALIVE,
+};
+pub use error::{Delivery, Error, Result};
 pub use pending::Completed;
 pub use transport::{http_connect, DEFAULT_RPC_PATH};

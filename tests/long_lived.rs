@@ -1,0 +1,12 @@
+//! Long-lived clients, live against Go servers: connection state and the "may it have run"
+//! classification, `_goRPC_.Cancel`, the reconnecting client under a restart storm, pools over
+//! replicas, and tower layers over a client.
+//!
+//! Every test starts its own Go servers (killed when dropped) and runs inside a deadline.
+
+mod common;
+
+#[path = "long_lived/cancel.rs"]
+mod cancel;
+#[path = "long_lived/state.rs"]
+mod state;
