@@ -10,3 +10,5 @@ mod common;
 mod cancel;
 #[path = "long_lived/state.rs"]
 mod state;
+#[path = "long_lived/storm.rs"]
+mod storm;

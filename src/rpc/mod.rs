@@ -54,6 +54,9 @@ mod error;
 pub mod fuzzing;
 mod header;
 mod pending;
+mod pool;
+mod reconnect;
+mod retry;
 pub mod server;
 mod transport;
 mod writer;
@@ -66,4 +69,7 @@ pub use config::{
 };
 pub use error::{Delivery, Error, Result};
 pub use pending::Completed;
+pub use pool::{Balance, MemberStats, Pool, PoolBuilder};
+pub use reconnect::{Backoff, ConnectFuture, ReconnectBuilder, ReconnectingClient};
+pub use retry::RetryCall;
 pub use transport::{http_connect, DEFAULT_RPC_PATH};
