@@ -8,6 +8,8 @@ mod common;
 
 #[path = "long_lived/cancel.rs"]
 mod cancel;
+#[path = "long_lived/replicas.rs"]
+mod replicas;
 #[path = "long_lived/state.rs"]
 mod state;
 #[path = "long_lived/storm.rs"]
