@@ -14,3 +14,6 @@ mod replicas;
 mod state;
 #[path = "long_lived/storm.rs"]
 mod storm;
+#[cfg(feature = "tower")]
+#[path = "long_lived/tower_layers.rs"]
+mod tower_layers;

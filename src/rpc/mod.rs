@@ -58,6 +58,8 @@ mod pool;
 mod reconnect;
 mod retry;
 pub mod server;
+#[cfg(feature = "tower")]
+mod tower;
 mod transport;
 mod writer;
 
@@ -72,4 +74,6 @@ pub use pending::Completed;
 pub use pool::{Balance, MemberStats, Pool, PoolBuilder};
 pub use reconnect::{Backoff, ConnectFuture, ReconnectBuilder, ReconnectingClient};
 pub use retry::RetryCall;
+#[cfg(feature = "tower")]
+pub use tower::{Backend, CallFuture, MethodCall, TowerClient};
 pub use transport::{http_connect, DEFAULT_RPC_PATH};
