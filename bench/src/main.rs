@@ -14,6 +14,7 @@
 mod client;
 mod codec;
 mod harness;
+mod long_lived;
 mod scenarios;
 mod server;
 mod server_bench;
@@ -185,7 +186,8 @@ fn main() {
                 cfg.gointerop = p.into();
             }
             f.done();
-            harness::run(cfg)
+            let after = cfg.clone();
+            harness::run(cfg).and_then(|()| long_lived::run_after(&after))
         }
     };
     if let Err(e) = result {

@@ -252,7 +252,7 @@ impl Pool {
 
 impl PoolInner {
     /// A live member by the balancing rule, `avoid` only if no other is live.
-    fn choose(&self, avoid: Option<usize>) -> Option<Picked> {
+    fn choose(&self, avoid: Option<usize>, checked: bool) -> Option<Picked> {
         let n = self.members.len();
         if n == 0 {
             return None;
@@ -262,7 +262,7 @@ impl PoolInner {
         let mut fallback = None;
         for i in (0..n).map(|k| (start + k) % n) {
             let m = &self.members[i];
-            let Some(client) = m.rc.current() else {
+            let Some(client) = m.rc.current_if(checked) else {
                 continue;
             };
             if Some(i) == avoid {
@@ -294,7 +294,11 @@ impl PoolInner {
 }
 
 impl Connections for PoolInner {
-    fn pick<'a>(
+    fn try_pick(&self, avoid: Option<usize>, checked: bool) -> Option<Picked> {
+        self.choose(avoid, checked)
+    }
+
+    fn wait_pick<'a>(
         &'a self,
         deadline: Option<Instant>,
         avoid: Option<usize>,
@@ -304,7 +308,7 @@ impl Connections for PoolInner {
                 let notified = self.connected.notified();
                 tokio::pin!(notified);
                 notified.as_mut().enable();
-                if let Some(p) = self.choose(avoid) {
+                if let Some(p) = self.choose(avoid, true) {
                     return Ok(p);
                 }
                 if self.members.is_empty() {

@@ -346,8 +346,13 @@ async fn run(inner: &Inner) {
 impl Inner {
     /// The live connection, if there is one now.
     pub(crate) fn live(&self) -> Option<Client> {
+        self.current(true)
+    }
+
+    /// The connection now; one already shut down too unless `checked`.
+    pub(crate) fn current(&self, checked: bool) -> Option<Client> {
         match &*self.state.borrow() {
-            State::Connected(c) if !c.is_shut_down() => Some(c.clone()),
+            State::Connected(c) if !(checked && c.is_shut_down()) => Some(c.clone()),
             _ => None,
         }
     }
@@ -459,6 +464,11 @@ impl ReconnectingClient {
         self.inner.wake();
     }
 
+    /// The connection now (see [`Inner::current`]).
+    pub(crate) fn current_if(&self, checked: bool) -> Option<Client> {
+        self.inner.current(checked)
+    }
+
     /// Waits until connected (dialing now if lazy), up to `timeout`.
     pub async fn connected(&self, timeout: Duration) -> Result<Client> {
         self.inner.wait_live(Some(Instant::now() + timeout)).await
@@ -471,19 +481,25 @@ impl ReconnectingClient {
     }
 }
 
+fn picked(client: Client) -> Picked {
+    Picked {
+        client,
+        member: 0,
+        _load: None,
+    }
+}
+
 impl Connections for Inner {
-    fn pick<'a>(
+    fn try_pick(&self, _avoid: Option<usize>, checked: bool) -> Option<Picked> {
+        self.current(checked).map(picked)
+    }
+
+    fn wait_pick<'a>(
         &'a self,
         deadline: Option<Instant>,
         _avoid: Option<usize>,
     ) -> Pin<Box<dyn Future<Output = Result<Picked>> + Send + 'a>> {
-        Box::pin(async move {
-            Ok(Picked {
-                client: self.wait_live(deadline).await?,
-                member: 0,
-                _load: None,
-            })
-        })
+        Box::pin(async move { self.wait_live(deadline).await.map(picked) })
     }
 }
 

@@ -42,9 +42,13 @@ impl Drop for Load {
 
 /// Where attempts are sent: a reconnecting client's connection, or a pool member's.
 pub(crate) trait Connections: Send + Sync {
-    /// A live connection, waiting for one until `deadline`; `avoid` is the member the
-    /// previous attempt failed on (taken only when no other is live).
-    fn pick<'a>(
+    /// A connection now, without waiting; `avoid` is the member the previous attempt failed
+    /// on (taken only when no other is live). `checked`: skip connections already shut down
+    /// (a first attempt does not look: a dead one refuses the call, which is then retried).
+    fn try_pick(&self, avoid: Option<usize>, checked: bool) -> Option<Picked>;
+
+    /// Waits for a live connection until `deadline` (a call that gets none was not sent).
+    fn wait_pick<'a>(
         &'a self,
         deadline: Option<Instant>,
         avoid: Option<usize>,
@@ -139,7 +143,10 @@ where
     let mut retries = 0;
     let mut avoid = None;
     loop {
-        let picked = call.conns.pick(deadline, avoid).await?;
+        let picked = match call.conns.try_pick(avoid, avoid.is_some()) {
+            Some(p) => p,
+            None => call.conns.wait_pick(deadline, avoid).await?,
+        };
         let attempt: Call<R> = picked.client.go_until(call.method, call.args, deadline);
         let refused = attempt.seq().is_none();
         let err = match attempt.await {
