@@ -8,6 +8,8 @@ mod common;
 
 #[path = "long_lived/cancel.rs"]
 mod cancel;
+#[path = "long_lived/reconnect.rs"]
+mod reconnect;
 #[path = "long_lived/replicas.rs"]
 mod replicas;
 #[path = "long_lived/state.rs"]
@@ -17,3 +19,5 @@ mod storm;
 #[cfg(feature = "tower")]
 #[path = "long_lived/tower_layers.rs"]
 mod tower_layers;
+#[path = "long_lived/transports.rs"]
+mod transports;
