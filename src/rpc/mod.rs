@@ -20,6 +20,14 @@
 //! - [`Client::close`] is Go's `Close`: calls in flight end at once with "connection is shut
 //!   down". [`Client::close_gracefully`] lets them finish first, up to a deadline.
 //!
+//! - Long-running clients: [`Client::closed`] resolves with the error that ended a
+//!   connection; [`ReconnectingClient`] dials again whenever it dies, and [`Pool`] spreads
+//!   calls over several connections or replicas. Neither ever sends a call twice unless it
+//!   is marked idempotent: each failed call says whether it may have run
+//!   ([`Error::delivery`], [`Delivery`]). [`ClientConfig::send_cancel`] tells a server with
+//!   contexts that a call was abandoned (`_goRPC_.Cancel`); [`TowerClient`] (feature `tower`)
+//!   puts tower's layers over calls.
+//!
 //! # Errors
 //!
 //! [`Error`]'s texts are Go's: [`Error::Server`] verbatim, "connection is shut down",

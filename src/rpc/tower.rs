@@ -126,7 +126,7 @@ retrying_backend!(Pool);
 /// ```
 /// # use gobrpc::rpc::server::{Context, Server, Service};
 /// use gobrpc::rpc::{Client, MethodCall, TowerClient};
-/// use tower_service::Service as _;
+/// use tower_service::Service as TowerService;
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -136,7 +136,7 @@ retrying_backend!(Pool);
 /// # let addr = listener.local_addr()?;
 /// # tokio::spawn(async move { server.serve(listener).await });
 /// let mut svc: TowerClient<Client, i64> = TowerClient::new(Client::dial(addr).await?);
-/// std::future::poll_fn(|cx| svc.poll_ready(cx)).await?;
+/// std::future::poll_fn(|cx| TowerService::<MethodCall<i64>>::poll_ready(&mut svc, cx)).await?;
 /// let eight = svc.call(MethodCall::new("Arith.Double", 4i64)).await?;
 /// assert_eq!(eight, 8);
 /// # Ok(()) }

@@ -68,7 +68,7 @@ async fn timeout_and_concurrency_limit() {
         // The timeout layer ends a call the server takes 5 s over.
         let mut svc = svc;
         let slow = call_one(&mut svc, "Arith.SleepMilli", args(5000, 1)).await;
-        let err = slow.err().expect("the slow call times out");
+        let err = slow.expect_err("the slow call times out");
         assert!(err.is::<tower::timeout::error::Elapsed>(), "{err}");
         // The abandoned call left the connection's map, and the connection goes on.
         assert_eq!(client.pending(), 0);
