@@ -156,6 +156,16 @@ impl ClientBuilder {
 
     /// Sets the TCP keepalive idle time of dialed TCP connections (see
     /// [`ClientConfig::keepalive`]; `None`: off).
+    ///
+    /// ```
+    /// use gobrpc::rpc::Client;
+    /// use std::time::Duration;
+    ///
+    /// let b = Client::builder().keepalive(Duration::from_secs(30)).nodelay(false);
+    /// assert_eq!(b.config().keepalive, Some(Duration::from_secs(30)));
+    /// assert!(!b.config().nodelay);
+    /// assert_eq!(Client::builder().keepalive(None).config().keepalive, None);
+    /// ```
     pub fn keepalive(mut self, idle: impl Into<Option<Duration>>) -> Self {
         self.config.keepalive = idle.into();
         self

@@ -225,6 +225,34 @@ impl Pool {
     }
 
     /// Each member's state, in the order they were added.
+    ///
+    /// ```
+    /// # use gobrpc::rpc::server::{Context, Server, Service};
+    /// use gobrpc::rpc::{Client, Pool};
+    /// use std::time::Duration;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let svc = Service::named("Arith").method("Double", |_: Context, n: i64| async move { Ok::<i64, String>(n * 2) });
+    /// # let server = Server::builder().service(svc).build();
+    /// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let addr = listener.local_addr()?;
+    /// # tokio::spawn(async move { server.serve(listener).await });
+    /// // Four connections to one server, round-robin.
+    /// let pool = Pool::builder()
+    ///     .timeout(Duration::from_secs(5))
+    ///     .members(4, move || Client::dial(addr))
+    ///     .build();
+    /// for n in 0..8i64 {
+    ///     let r: i64 = pool.call("Arith.Double", &n).await?;
+    ///     assert_eq!(r, 2 * n);
+    /// }
+    /// let stats = pool.stats();
+    /// assert_eq!(stats.len(), 4);
+    /// assert_eq!(stats.iter().map(|m| m.calls).sum::<u64>(), 8);
+    /// assert!(stats.iter().all(|m| m.in_flight == 0));
+    /// # Ok(()) }
+    /// ```
     pub fn stats(&self) -> Vec<MemberStats> {
         self.inner
             .members
@@ -311,7 +339,7 @@ impl Connections for PoolInner {
                 if let Some(p) = self.choose(avoid, true) {
                     return Ok(p);
                 }
-                if self.members.is_empty() {
+                if self.members.iter().all(|m| m.rc.is_closed()) {
                     return Err(Error::NotSent(Arc::new(Error::Shutdown)));
                 }
                 for m in &self.members {

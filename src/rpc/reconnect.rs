@@ -305,9 +305,7 @@ async fn run(inner: &Inner) {
     let mut attempt: u32 = 0;
     let mut last = None;
     loop {
-        inner
-            .state
-            .send_replace(State::Connecting { last: last.take() });
+        inner.publish(State::Connecting { last: last.take() });
         let dialed = tokio::select! {
             r = (inner.connect)() => r,
             _ = stop.cancelled() => return,
@@ -316,7 +314,7 @@ async fn run(inner: &Inner) {
             Ok(client) => {
                 tracing::info!(attempt, "gob rpc: connected");
                 attempt = 0;
-                inner.state.send_replace(State::Connected(client.clone()));
+                inner.publish(State::Connected(client.clone()));
                 if let Some(n) = &inner.on_connect {
                     n.notify_waiters();
                 }
@@ -331,9 +329,7 @@ async fn run(inner: &Inner) {
                 let wait = inner.opts.backoff.delay(attempt);
                 tracing::warn!(attempt, error = %e, retry_in = ?wait, "gob rpc: connect failed");
                 attempt = attempt.saturating_add(1);
-                inner
-                    .state
-                    .send_replace(State::Connecting { last: Some(e) });
+                inner.publish(State::Connecting { last: Some(e) });
                 tokio::select! {
                     _ = tokio::time::sleep(wait) => {}
                     _ = stop.cancelled() => return,
@@ -344,6 +340,17 @@ async fn run(inner: &Inner) {
 }
 
 impl Inner {
+    /// Sets the state, unless stopped (then it stays `Closed`).
+    fn publish(&self, state: State) {
+        self.state.send_if_modified(|s| {
+            if self.stop.is_cancelled() {
+                return false;
+            }
+            *s = state;
+            true
+        });
+    }
+
     /// The live connection, if there is one now.
     pub(crate) fn live(&self) -> Option<Client> {
         self.current(true)
@@ -464,6 +471,11 @@ impl ReconnectingClient {
         self.inner.wake();
     }
 
+    /// True once closed: it no longer dials.
+    pub(crate) fn is_closed(&self) -> bool {
+        matches!(*self.inner.state.borrow(), State::Closed) || self.inner.stop.is_cancelled()
+    }
+
     /// The connection now (see [`Inner::current`]).
     pub(crate) fn current_if(&self, checked: bool) -> Option<Client> {
         self.inner.current(checked)
@@ -476,8 +488,30 @@ impl ReconnectingClient {
 
     /// Stops reconnecting and drops the connection (calls in flight on it still finish; new
     /// calls fail with [`Error::NotSent`]). Dropping every clone does the same.
+    ///
+    /// ```
+    /// # use gobrpc::rpc::server::{Context, Server, Service};
+    /// use gobrpc::rpc::{Client, Delivery, ReconnectingClient};
+    /// use std::time::Duration;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let svc = Service::named("Arith").method("Double", |_: Context, n: i64| async move { Ok::<i64, String>(n * 2) });
+    /// # let server = Server::builder().service(svc).build();
+    /// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let addr = listener.local_addr()?;
+    /// # tokio::spawn(async move { server.serve(listener).await });
+    /// let client = ReconnectingClient::builder().connect_lazy(move || Client::dial(addr));
+    /// let conn = client.connected(Duration::from_secs(5)).await?; // dials now
+    /// assert_eq!(conn.pending(), 0);
+    /// client.close();
+    /// let err = client.call::<_, i64>("Arith.Double", &1i64).await.unwrap_err();
+    /// assert_eq!(err.delivery(), Delivery::NotSent);
+    /// # Ok(()) }
+    /// ```
     pub fn close(&self) {
         self.inner.stop.cancel();
+        self.inner.state.send_replace(State::Closed);
     }
 }
 

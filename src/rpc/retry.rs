@@ -60,6 +60,34 @@ pub(crate) trait Connections: Send + Sync {
 ///
 /// Its timeout (the client's default unless [`timeout`](Self::timeout) says otherwise)
 /// covers everything: waiting for a connection, each attempt, each retry.
+///
+/// ```
+/// # use gobrpc::rpc::server::{Context, Server, Service};
+/// use gobrpc::rpc::{Client, Delivery, ReconnectingClient};
+/// use std::time::Duration;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let svc = Service::named("KV").method("Get", |_: Context, k: String| async move {
+/// #     if k == "missing" { Err("no such key".to_string()) } else { Ok(format!("value of {k}")) }
+/// # });
+/// # let server = Server::builder().service(svc).build();
+/// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+/// # let addr = listener.local_addr()?;
+/// # tokio::spawn(async move { server.serve(listener).await });
+/// let client = ReconnectingClient::builder().connect(move || Client::dial(addr)).await?;
+/// let v: String = client
+///     .call("KV.Get", "color")
+///     .idempotent() // a read: safe to send again if its reply is lost
+///     .timeout(Duration::from_secs(2))
+///     .await?;
+/// assert_eq!(v, "value of color");
+/// // A server error is an answer: returned as it is, never retried.
+/// let err = client.call::<_, String>("KV.Get", "missing").idempotent().await.unwrap_err();
+/// assert_eq!(err.to_string(), "no such key");
+/// assert_eq!(err.delivery(), Delivery::Answered);
+/// # Ok(()) }
+/// ```
 #[must_use = "a call does nothing unless awaited"]
 pub struct RetryCall<'a, A: ?Sized, R> {
     conns: &'a dyn Connections,

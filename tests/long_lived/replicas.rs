@@ -134,7 +134,7 @@ async fn keeps_serving_while_replicas_die_and_restart() {
 /// Runs `tasks` concurrent callers of `calls` calls each through a pool over three
 /// ctx-servers, the first slowed down; returns each replica's share of the calls.
 async fn shares(balance: Balance, tasks: usize, calls: usize) -> Vec<f64> {
-    let slow = GoServer::start_sub("ctx-server", &["-delay", "20ms"]);
+    let slow = GoServer::start_sub("ctx-server", &["-delay", "100ms"]);
     let fast: Vec<GoServer> = (0..2)
         .map(|_| GoServer::start_sub("ctx-server", &[]))
         .collect();
@@ -143,6 +143,10 @@ async fn shares(balance: Balance, tasks: usize, calls: usize) -> Vec<f64> {
         .map(|s| s.tcp_addr())
         .collect();
     let pool = pool_over(&addrs, balance);
+    // Members dial in the background: measure once all three are connected.
+    while !pool.stats().iter().all(|m| m.connected) {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     let mut handles = Vec::new();
     for t in 0..tasks {
         let pool = pool.clone();
@@ -183,6 +187,26 @@ async fn least_pending_steers_away_from_a_slow_replica() {
             least[0] * 3.0 < least[1].min(least[2]),
             "least-pending: {least:?}"
         );
+    })
+    .await;
+}
+
+/// A closed pool refuses calls at once, saying they were not sent (they do not wait for a
+/// member that will never dial again).
+#[tokio::test]
+async fn a_closed_pool_refuses_calls() {
+    timed(30, async {
+        let srv = GoServer::tcp();
+        let pool = pool_over(&[srv.tcp_addr(), srv.tcp_addr()], Balance::RoundRobin);
+        let r: Reply = pool.call("Arith.Add", &args(1, 2)).await.unwrap();
+        assert_eq!(r.c, 3);
+        pool.close();
+        let e = pool
+            .call::<_, Reply>("Arith.Add", &args(1, 2))
+            .no_timeout()
+            .await
+            .unwrap_err();
+        assert_eq!(e.delivery(), gobrpc::rpc::Delivery::NotSent, "{e:?}");
     })
     .await;
 }
