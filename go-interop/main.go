@@ -15,6 +15,7 @@ const usage = `usage:
   gointerop index -out FILE               write the case index (JSON)
   gointerop truncations -dir DIR -out F   decode every proper prefix of selected fixture streams
   gointerop decode [-list]                Rust->Go checker: stdin lines "SHAPE HEX", JSON line per input
+  gointerop ctx-server [-tcp A] [-delay D]  net/rpc with contexts and keegancsmith/rpc's _goRPC_.Cancel (see ctx_server.go)
   gointerop time-corpus -out DIR          write Go's JSON and String() texts of gob-decoded times
   gointerop netrpc-suite -tcp A -http B   Go's net/rpc server_test.go client cases against a server
   gointerop netrpc-diff -tcp A [-unix U] [-http H -http-path P]
@@ -59,6 +60,8 @@ func main() {
 		err = cmdBenchRPCClient(os.Args[2:])
 	case "server":
 		err = cmdServer(os.Args[2:])
+	case "ctx-server":
+		err = cmdCtxServer(os.Args[2:])
 	case "time-corpus":
 		err = cmdTimeCorpus(os.Args[2:])
 	case "netrpc-suite":

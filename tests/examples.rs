@@ -75,6 +75,17 @@ fn quickstart() {
 }
 
 #[test]
+fn tower_layers() {
+    assert_tcp_example_prints(
+        "tower_layers",
+        &[
+            "sum of 20 Arith.Add replies = 380",
+            "Arith.SleepMilli(2000 ms): request timed out",
+        ],
+    );
+}
+
+#[test]
 fn async_go() {
     // The shortest sleeps finish first: completion order is the reverse of sending order.
     assert_tcp_example_prints("async_go", &["completion order: [4, 3, 2, 1, 0]"]);

@@ -16,6 +16,7 @@
 mod client;
 mod codec;
 mod harness;
+mod long_lived;
 mod plugin_bench;
 mod plugin_host;
 mod scenarios;
@@ -248,7 +249,8 @@ fn main() {
                 }
             }
             f.done();
-            harness::run(cfg)
+            let after = cfg.clone();
+            harness::run(cfg).and_then(|()| long_lived::run_after(&after))
         }
     };
     if let Err(e) = result {

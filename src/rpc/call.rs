@@ -2,7 +2,7 @@
 //! (what [`Client::call`] returns), with their per-call timeout options.
 
 use super::busy_poll::BusyPoll;
-use super::client::Client;
+use super::client::{CancelNotice, Client};
 use super::error::{Error, Result};
 use super::pending::SharedPending;
 use crate::GobType;
@@ -24,12 +24,16 @@ pub(crate) struct CancelOnDrop {
     pub(crate) pending: SharedPending,
     pub(crate) seq: u64,
     pub(crate) armed: bool,
+    /// Tells the server too ([`ClientConfig::send_cancel`](super::ClientConfig::send_cancel)).
+    pub(crate) notice: Option<CancelNotice>,
 }
 
 impl Drop for CancelOnDrop {
     fn drop(&mut self) {
-        if self.armed {
-            self.pending.cancel(self.seq);
+        if self.armed && self.pending.cancel(self.seq) {
+            if let Some(n) = &self.notice {
+                n.send(self.seq);
+            }
         }
     }
 }

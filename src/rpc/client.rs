@@ -239,6 +239,11 @@ impl Client {
                     pending: self.shared.pending.clone(),
                     seq,
                     armed: true,
+                    notice: self
+                        .shared
+                        .config
+                        .send_cancel
+                        .then(|| CancelNotice(Arc::downgrade(&self.shared))),
                 }),
                 seq: Some(seq),
                 sleep: deadline.map(|at| Box::pin(tokio::time::sleep_until(at))),
@@ -359,14 +364,86 @@ impl Client {
     pub fn is_shut_down(&self) -> bool {
         self.shared.requests.lock().closed
     }
+
+    /// Resolves when the connection has ended, with the error that ended it: the read or
+    /// write error, [`Error::UnexpectedEof`] when the server closed it, [`Error::Shutdown`]
+    /// when the client was closed. The future does not keep the connection open, and it
+    /// resolves at once on a connection already ended.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use gobrpc::rpc::{Client, Error};
+    ///
+    /// let (ours, theirs) = tokio::io::duplex(64);
+    /// let client = Client::new(ours);
+    /// let closed = client.closed();
+    /// drop(theirs); // the server goes away
+    /// assert!(matches!(closed.await, Error::UnexpectedEof));
+    /// assert!(client.is_shut_down());
+    /// # }
+    /// ```
+    pub fn closed(&self) -> impl Future<Output = Error> + Send + 'static {
+        let pending = self.shared.pending.clone();
+        async move { pending.closed().await }
+    }
+}
+
+/// `_goRPC_.Cancel`'s argument in the net/rpc fork with contexts
+/// (github.com/keegancsmith/rpc): the call to cancel.
+#[derive(Serialize, crate::GobType)]
+#[gob(name = "svc.CancelArgs")]
+struct CancelArgs {
+    #[serde(rename = "Seq")]
+    seq: u64,
+}
+
+/// The service method a server with contexts cancels a call's context on.
+pub(crate) const CANCEL_METHOD: &str = "_goRPC_.Cancel";
+
+/// Sends `_goRPC_.Cancel` for an abandoned call; does not keep the connection open.
+pub(crate) struct CancelNotice(std::sync::Weak<Shared>);
+
+impl CancelNotice {
+    /// Queues the cancel request for the writer task (never writes here: this runs in a
+    /// `Drop`). Its reply (`true`, or a stdlib server's "can't find service") matches no
+    /// call and is discarded.
+    pub(crate) fn send(&self, seq: u64) {
+        let Some(shared) = self.0.upgrade() else {
+            return;
+        };
+        let mut q = shared.requests.lock();
+        if q.closed {
+            return;
+        }
+        let header = Request {
+            service_method: CANCEL_METHOD,
+            seq: q.next_seq,
+        };
+        q.next_seq += 1;
+        let Queue { enc, out, .. } = &mut *q;
+        let was_empty = out.is_empty();
+        let encoded = enc.encode_pair(&header, &CancelArgs { seq }, out);
+        debug_assert!(encoded.is_ok(), "a cancel request always encodes");
+        tracing::debug!(seq, "gob rpc: call abandoned; {CANCEL_METHOD} sent");
+        if let Err(e) = shared.requests.submit(q, was_empty, false) {
+            shared.write_failed(e);
+        }
+    }
 }
 
 impl Shared {
     /// A write failed: the connection is done, and every call in flight fails with the error.
     fn write_failed(&self, e: std::io::Error) {
         tracing::warn!(error = %e, "gob rpc: write failed; connection shut down");
-        self.requests.close();
-        self.pending.fail_all(Error::from(e));
+        self.lost(Error::from(e));
+    }
+
+    /// The connection died: requests not yet written are dropped, and every call in flight
+    /// fails with `err` ([`Error::NotSent`] for those whose requests were dropped).
+    fn lost(&self, err: Error) {
+        let unsent_from = self.requests.abandon();
+        self.pending.fail_from(err, unsent_from);
     }
 }
 
@@ -415,7 +492,6 @@ async fn read_loop<R: AsyncRead + Unpin>(
     if !matches!(err, Error::Shutdown) {
         tracing::warn!(error = %err, "gob rpc: connection failed");
     }
-    shared.requests.close();
     // The call whose body was being read gets "reading body …"; the others the error
     // itself, as in Go.
     if let Some(call) = frames.decoder_mut().take_call() {
@@ -425,7 +501,13 @@ async fn read_loop<R: AsyncRead + Unpin>(
         Error::ReadingBody(e) => Error::Codec(e),
         e => e,
     };
-    shared.pending.fail_all(err);
+    if matches!(err, Error::Shutdown) {
+        // Closed by the client: what is queued is still written (see `close`).
+        shared.requests.close();
+        shared.pending.fail_all(err);
+    } else {
+        shared.lost(err);
+    }
 }
 
 /// The sending half of a shared completion channel for [`Client::go_done`].

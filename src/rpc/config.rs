@@ -11,6 +11,9 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The default [`ClientConfig::handshake_timeout`]: 10 s.
 pub const DEFAULT_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The default [`ClientConfig::keepalive`]: 15 s, as Go's `net.Dialer`.
+pub const DEFAULT_KEEPALIVE: Duration = Duration::from_secs(15);
+
 /// How a [`Client`] behaves. Build one with [`Client::builder`].
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -53,6 +56,19 @@ pub struct ClientConfig {
     /// burns; calls made while others are in flight never spin. See
     /// [`ClientBuilder::busy_poll`].
     pub busy_poll: Option<Duration>,
+    /// Tell the server when a call is abandoned (default: no). When a [`Call`](super::Call)
+    /// is dropped or times out before its reply, the client sends `_goRPC_.Cancel` with
+    /// `CancelArgs{Seq}`, the call's sequence number: the convention of the net/rpc fork
+    /// with contexts (github.com/keegancsmith/rpc), whose server then cancels that call's
+    /// `context.Context`. The late reply is still read and discarded. A stdlib `net/rpc`
+    /// server answers it with "rpc: can't find service _goRPC_.Cancel", which is discarded
+    /// too: nothing else changes.
+    pub send_cancel: bool,
+    /// `TCP_NODELAY` on dialed TCP connections (default: on, as Go sets it).
+    pub nodelay: bool,
+    /// TCP keepalive on dialed TCP connections: the idle time before the first probe
+    /// (default 15 s, Go's `net.Dialer` default; `None`: off).
+    pub keepalive: Option<Duration>,
 }
 
 impl Default for ClientConfig {
@@ -66,6 +82,9 @@ impl Default for ClientConfig {
             strict: false,
             max_write_buffer: 16 << 20,
             busy_poll: None,
+            send_cancel: false,
+            nodelay: true,
+            keepalive: Some(DEFAULT_KEEPALIVE),
         }
     }
 }
@@ -139,6 +158,45 @@ impl ClientBuilder {
     /// ```
     pub fn busy_poll(mut self, budget: impl Into<Option<Duration>>) -> Self {
         self.config.busy_poll = budget.into().filter(|d| !d.is_zero());
+        self
+    }
+
+    /// Sends `_goRPC_.Cancel` for every abandoned call (see [`ClientConfig::send_cancel`]).
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), gobrpc::rpc::Error> {
+    /// use std::time::Duration;
+    /// let client = gobrpc::rpc::Client::builder().send_cancel(true).dial("127.0.0.1:1234").await?;
+    /// // Times out after 1 s: the server's context for this call is cancelled.
+    /// let r: gobrpc::rpc::Result<String> =
+    ///     client.call("Search.Slow", "query").timeout(Duration::from_secs(1)).await;
+    /// # Ok(()) }
+    /// ```
+    pub fn send_cancel(mut self, on: bool) -> Self {
+        self.config.send_cancel = on;
+        self
+    }
+
+    /// Sets `TCP_NODELAY` on dialed TCP connections (see [`ClientConfig::nodelay`]).
+    pub fn nodelay(mut self, on: bool) -> Self {
+        self.config.nodelay = on;
+        self
+    }
+
+    /// Sets the TCP keepalive idle time of dialed TCP connections (see
+    /// [`ClientConfig::keepalive`]; `None`: off).
+    ///
+    /// ```
+    /// use gobrpc::rpc::Client;
+    /// use std::time::Duration;
+    ///
+    /// let b = Client::builder().keepalive(Duration::from_secs(30)).nodelay(false);
+    /// assert_eq!(b.config().keepalive, Some(Duration::from_secs(30)));
+    /// assert!(!b.config().nodelay);
+    /// assert_eq!(Client::builder().keepalive(None).config().keepalive, None);
+    /// ```
+    pub fn keepalive(mut self, idle: impl Into<Option<Duration>>) -> Self {
+        self.config.keepalive = idle.into();
         self
     }
 

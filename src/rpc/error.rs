@@ -52,6 +52,41 @@ pub enum Error {
     /// like an HTTP server: use `dial_http`"), or no HTTP answer to `CONNECT` ("this looks
     /// like a plain net/rpc port: use `dial`").
     Http(String),
+    /// The connection died before the call's request was written to it: the server never
+    /// saw it, so it did not run (sending it again is safe). The text is the connection's
+    /// error, as the calls that were sent get it.
+    NotSent(Arc<Error>),
+    /// A call that [`ReconnectingClient`](super::ReconnectingClient) or [`Pool`](super::Pool)
+    /// did not retry because it was sent and its reply was lost, and it is not marked
+    /// idempotent: it may or may not have run on the server. "call may or may not have run:
+    /// `error`".
+    MayHaveRun(Arc<Error>),
+}
+
+/// Whether a failed call's request may have run on the server: what
+/// [`Error::delivery`] answers.
+///
+/// ```
+/// use gobrpc::rpc::{Delivery, Error};
+///
+/// assert_eq!(Error::Server("divide by zero".into()).delivery(), Delivery::Answered);
+/// assert_eq!(Error::UnexpectedEof.delivery(), Delivery::Unknown);
+/// let lost = Error::NotSent(std::sync::Arc::new(Error::UnexpectedEof));
+/// assert_eq!(lost.delivery(), Delivery::NotSent);
+/// assert!(!lost.may_have_run());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Delivery {
+    /// The request never reached the connection (refused, failed to encode, could not
+    /// connect, or still queued when the connection died): it did not run.
+    NotSent,
+    /// The request was sent (or may have been) and no answer came: the connection died, or
+    /// the call timed out. It may or may not have run.
+    Unknown,
+    /// The server answered: with an error ([`Error::Server`]) or a reply the client could
+    /// not decode ([`Error::ReadingBody`]).
+    Answered,
 }
 
 impl Error {
@@ -70,6 +105,27 @@ impl Error {
             Error::Io(e) | Error::Connect { error: e, .. } => Some(e),
             _ => None,
         }
+    }
+
+    /// Whether the call's request may have run on the server (see [`Delivery`]).
+    ///
+    /// The answer errs on the safe side: an error that cannot tell says
+    /// [`Unknown`](Delivery::Unknown). [`Shutdown`](Self::Shutdown) is such an error (it
+    /// reaches the calls in flight when a client is closed, and the calls refused after);
+    /// a refused [`Call`](super::Call) has no [`seq`](super::Call::seq). When a connection
+    /// dies, the calls whose requests were still queued get [`NotSent`](Self::NotSent).
+    pub fn delivery(&self) -> Delivery {
+        match self {
+            Error::Server(_) | Error::ReadingBody(_) => Delivery::Answered,
+            Error::Connect { .. } | Error::Http(_) | Error::NotSent(_) => Delivery::NotSent,
+            _ => Delivery::Unknown,
+        }
+    }
+
+    /// True unless the request certainly did not run: it was not sent
+    /// ([`Delivery::NotSent`]). An answered call counts as run.
+    pub fn may_have_run(&self) -> bool {
+        self.delivery() != Delivery::NotSent
     }
 
     pub(crate) fn connect(addr: impl std::fmt::Display, error: std::io::Error) -> Self {
@@ -100,6 +156,8 @@ impl fmt::Display for Error {
             Error::Timeout => f.write_str("call timed out"),
             Error::Codec(e) => write!(f, "{e}"),
             Error::Http(s) => f.write_str(s),
+            Error::NotSent(e) => write!(f, "{e}"),
+            Error::MayHaveRun(e) => write!(f, "call may or may not have run: {e}"),
         }
     }
 }
@@ -109,6 +167,7 @@ impl std::error::Error for Error {
         match self {
             Error::ReadingBody(e) | Error::Codec(e) => Some(&**e),
             Error::Io(e) | Error::Connect { error: e, .. } => Some(&**e),
+            Error::NotSent(e) | Error::MayHaveRun(e) => Some(&**e),
             _ => None,
         }
     }

@@ -20,6 +20,14 @@
 //! - [`Client::close`] is Go's `Close`: calls in flight end at once with "connection is shut
 //!   down". [`Client::close_gracefully`] lets them finish first, up to a deadline.
 //!
+//! - Long-running clients: [`Client::closed`] resolves with the error that ended a
+//!   connection; [`ReconnectingClient`] dials again whenever it dies, and [`Pool`] spreads
+//!   calls over several connections or replicas. Neither ever sends a call twice unless it
+//!   is marked idempotent: each failed call says whether it may have run
+//!   ([`Error::delivery`], [`Delivery`]). [`ClientConfig::send_cancel`] tells a server with
+//!   contexts that a call was abandoned (`_goRPC_.Cancel`); [`TowerClient`] (feature `tower`)
+//!   puts tower's layers over calls.
+//!
 //! # Errors
 //!
 //! [`Error`]'s texts are Go's: [`Error::Server`] verbatim, "connection is shut down",
@@ -55,13 +63,26 @@ mod error;
 pub mod fuzzing;
 mod header;
 mod pending;
+mod pool;
+mod reconnect;
+mod retry;
 pub mod server;
+#[cfg(feature = "tower")]
+mod tower;
 mod transport;
 mod writer;
 
 pub use call::{Call, CallBuilder};
 pub use client::{done_channel, Client, DoneReceiver, DoneSender};
-pub use config::{ClientBuilder, ClientConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_HANDSHAKE_TIMEOUT};
-pub use error::{Error, Result};
+pub use config::{
+    ClientBuilder, ClientConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_HANDSHAKE_TIMEOUT,
+    DEFAULT_KEEPALIVE,
+};
+pub use error::{Delivery, Error, Result};
 pub use pending::Completed;
+pub use pool::{Balance, MemberStats, Pool, PoolBuilder};
+pub use reconnect::{Backoff, ConnectFuture, ReconnectBuilder, ReconnectingClient};
+pub use retry::RetryCall;
+#[cfg(feature = "tower")]
+pub use tower::{Backend, CallFuture, MethodCall, TowerClient};
 pub use transport::{http_connect, DEFAULT_RPC_PATH};

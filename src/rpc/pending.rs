@@ -125,6 +125,8 @@ struct State {
     calls: crate::fxhash::FxHashMap<u64, Box<dyn Waiting>>,
     /// Set once the connection is dead: the error later calls get.
     dead: Option<Error>,
+    /// The error that ended the connection ([`Client::closed`](super::Client::closed)).
+    cause: Option<Error>,
 }
 
 /// The in-flight map. The lock is a std mutex: it is never held across an `.await`, only for
@@ -134,6 +136,8 @@ pub(crate) struct Pending {
     state: Mutex<State>,
     /// Signalled whenever the map becomes empty (graceful close waits for it).
     drained: Notify,
+    /// Signalled when the connection dies.
+    died: Notify,
 }
 
 impl Pending {
@@ -163,24 +167,50 @@ impl Pending {
     }
 
     /// Forgets a call whose caller went away (its reply will be read and discarded).
-    pub(crate) fn cancel(&self, seq: u64) {
+    /// Returns whether it was still waiting.
+    pub(crate) fn cancel(&self, seq: u64) -> bool {
         // Drop the call outside the lock.
-        let call = self.take(seq);
-        drop(call);
+        self.take(seq).is_some()
     }
 
     /// Marks the connection dead and completes every waiting call with `err`.
     pub(crate) fn fail_all(&self, err: Error) {
+        self.fail_from(err, u64::MAX);
+    }
+
+    /// Marks the connection dead and completes every waiting call with `err`; the calls
+    /// numbered `unsent_from` and later were never written, and get [`Error::NotSent`].
+    pub(crate) fn fail_from(&self, err: Error, unsent_from: u64) {
         let calls: Vec<_> = {
             let mut st = self.lock();
             // Calls made later see "connection is shut down", as in Go, whatever the cause.
             st.dead = Some(Error::Shutdown);
-            st.calls.drain().map(|(_, c)| c).collect()
+            st.cause.get_or_insert_with(|| err.clone());
+            st.calls.drain().collect()
         };
-        for c in calls {
-            c.complete(Err(err.clone()));
+        let not_sent = std::sync::Arc::new(err.clone());
+        for (seq, c) in calls {
+            c.complete(Err(if seq >= unsent_from {
+                Error::NotSent(not_sent.clone())
+            } else {
+                err.clone()
+            }));
         }
         self.drained.notify_waiters();
+        self.died.notify_waiters();
+    }
+
+    /// Waits until the connection dies; returns the error that ended it.
+    pub(crate) async fn closed(&self) -> Error {
+        loop {
+            let notified = self.died.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if let Some(e) = &self.lock().cause {
+                return e.clone();
+            }
+            notified.await;
+        }
     }
 
     /// The number of calls waiting.

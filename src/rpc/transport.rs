@@ -142,7 +142,7 @@ impl ClientBuilder {
         for a in addrs {
             match until(at, TcpStream::connect(a)).await {
                 Some(Ok(stream)) => {
-                    stream.set_nodelay(true).map_err(|e| Error::connect(a, e))?;
+                    self.tune(&stream).map_err(|e| Error::connect(a, e))?;
                     return Ok((stream, a.to_string()));
                 }
                 Some(Err(e)) => last = Some(Error::connect(a, e)),
@@ -152,6 +152,16 @@ impl ClientBuilder {
         Err(last.unwrap_or_else(|| {
             io::Error::new(io::ErrorKind::InvalidInput, "no address to dial").into()
         }))
+    }
+
+    /// Applies the TCP options ([`ClientConfig::nodelay`], [`ClientConfig::keepalive`]).
+    fn tune(&self, stream: &TcpStream) -> io::Result<()> {
+        stream.set_nodelay(self.config.nodelay)?;
+        if let Some(idle) = self.config.keepalive {
+            let ka = socket2::TcpKeepalive::new().with_time(idle);
+            socket2::SockRef::from(stream).set_tcp_keepalive(&ka)?;
+        }
+        Ok(())
     }
 
     /// Starts the client on a connected stream and, if so configured, probes the server.

@@ -29,6 +29,9 @@ pub(crate) struct Queue {
     writing: bool,
     /// A caller's write went out but its flush did not finish: the writer task flushes.
     unflushed: bool,
+    /// The calls numbered below this were handed to the stream (all or part of their
+    /// bytes); the later ones are still in `out` (what [`Requests::abandon`] tells).
+    taken_upto: u64,
 }
 
 /// The request queue and the stream's write half.
@@ -68,6 +71,7 @@ impl Requests {
                 closed: false,
                 writing: false,
                 unflushed: false,
+                taken_upto: 0,
             }),
             wake: Notify::new(),
             room: Notify::new(),
@@ -89,6 +93,20 @@ impl Requests {
         self.lock().closed = true;
         self.wake.notify_one();
         self.room.notify_waiters();
+    }
+
+    /// The connection is dead: takes no more calls and drops the requests not yet handed
+    /// to the stream. Returns the first call number whose request was dropped unsent (every
+    /// later call's too: requests are queued in call order).
+    pub(crate) fn abandon(&self) -> u64 {
+        let mut q = self.lock();
+        q.closed = true;
+        q.out.clear();
+        let unsent_from = q.taken_upto;
+        drop(q);
+        self.wake.notify_one();
+        self.room.notify_waiters();
+        unsent_from
     }
 
     /// True if the queue has room for another call.
@@ -143,6 +161,7 @@ impl Requests {
             return Ok(());
         }
         q.writing = true;
+        q.taken_upto = q.next_seq;
         let mut buf = std::mem::take(&mut q.out);
         drop(q);
         let result = self.write_now(&buf);
@@ -225,6 +244,9 @@ impl Requests {
                     (false, false)
                 } else {
                     std::mem::swap(&mut q.out, &mut buf);
+                    if !buf.is_empty() {
+                        q.taken_upto = q.next_seq;
+                    }
                     let flush = std::mem::take(&mut q.unflushed);
                     q.writing = !buf.is_empty() || flush;
                     (q.closed, flush)

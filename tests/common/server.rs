@@ -36,6 +36,14 @@ impl GoServer {
         Self::spawn(go, args)
     }
 
+    /// Starts another `gointerop` server subcommand (`ctx-server`, …) that prints the same
+    /// address line.
+    pub fn start_sub(sub: &str, args: &[&str]) -> GoServer {
+        let mut go = Command::new(super::gointerop());
+        go.arg(sub);
+        Self::spawn(go, args)
+    }
+
     /// Starts the Rust twin of the Go server (`examples/interop_server.rs`: the same
     /// services, flags and address line, served by gobrpc's server).
     pub fn start_rust(args: &[&str]) -> GoServer {
