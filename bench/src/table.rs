@@ -244,6 +244,20 @@ fn row_specs(cfg: &Config) -> Vec<(&'static str, RowSpec)> {
                 ),
             ));
         }
+        if let Some((target, into)) = crate::codec::borrowed_target(name) {
+            // Issue 16: decoding into borrowed values.
+            v.push((
+                "codec_go",
+                spec(
+                    m.clone(),
+                    format!("{m}: borrowed, into {into}"),
+                    "ns/op",
+                    "gobrpc_borrowed",
+                    "go",
+                    Target::RatioMax(target),
+                ),
+            ));
+        }
         v.push((
             "codec_gobwire",
             // The issue: "decode at most 0.5× gobwire's"; encoding has no gobwire target.
