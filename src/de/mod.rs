@@ -231,6 +231,19 @@ impl DecoderState {
         Ok(self.run(buf, |c, id| c.skip_top(id))?.map(|((), n)| n))
     }
 
+    /// The bytes the value at the front of `buf` takes, or `None` if `buf` does not hold it
+    /// whole yet; the stream is left as it was (the definitions the value carries are not
+    /// kept: the decode that follows registers them).
+    pub(crate) fn measure(&mut self, buf: &[u8]) -> Result<Option<usize>> {
+        let offset = self.offset;
+        let used = self.skip(buf)?;
+        if used.is_some() {
+            self.rollback();
+            self.offset = offset;
+        }
+        Ok(used)
+    }
+
     /// Runs one top-level decode: type definitions, then one value of the id that follows.
     pub(crate) fn run<T>(
         &mut self,

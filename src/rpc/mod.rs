@@ -45,6 +45,7 @@
 //! call removes it, and its late reply is still decoded and discarded so the stream stays in
 //! sync.
 
+mod borrowed;
 mod call;
 mod client;
 mod codec;
@@ -58,6 +59,7 @@ pub mod server;
 mod transport;
 mod writer;
 
+pub use borrowed::ReplyBody;
 pub use call::{Call, CallBuilder};
 pub use client::{done_channel, Client, DoneReceiver, DoneSender};
 pub use config::{ClientBuilder, ClientConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_HANDSHAKE_TIMEOUT};
