@@ -117,7 +117,7 @@
 //! Go `string` can be a `&'de str` and a `[]byte` a `&'de [u8]` pointing into the bytes you
 //! hand in: no allocation and no copy per string. Use it for large, string-heavy values
 //! (log lines, keys, listings) that you inspect or reduce rather than keep: decoding
-//! `[]string` × 1000 into `Vec<&str>` takes about a third of the time Go takes (see
+//! `[]string` × 1000 into `Vec<&str>` takes under a fifth of the time Go takes (see
 //! BENCHMARKS.md). Keep owned types (`String`) for values that outlive the buffer.
 //!
 //! - Nested structs, `Vec<&str>`, `Option<&str>`, `[&str; N]`, maps with `&str` keys, and
