@@ -18,6 +18,31 @@ use tokio::time::Instant;
 
 /// A reply body in the connection's read buffer, handed to the closure of
 /// [`Client::call_with`]: [`decode`](Self::decode) it into a type that borrows from it.
+///
+/// ```
+/// use gobrpc::rpc::{Client, ReplyBody};
+/// # use gobrpc::rpc::server::{Context, Server, Service};
+///
+/// /// Reads a Go `string` reply without copying it, keeping only its length.
+/// fn length(body: ReplyBody<'_>) -> gobrpc::Result<usize> {
+///     let s: &str = body.decode()?;
+///     Ok(s.len())
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let hello = Service::named("HelloService").method("Hello", |_: Context, name: String| async move {
+/// #     Ok::<_, String>(format!("hello, {name}"))
+/// # });
+/// # let server = Server::builder().service(hello).build();
+/// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+/// # let addr = listener.local_addr()?;
+/// # tokio::spawn(async move { server.serve(listener).await });
+/// let client = Client::dial(addr).await?;
+/// let n = client.call_with("HelloService.Hello", "gopher", length).await?;
+/// assert_eq!(n, "hello, gopher".len());
+/// # Ok(()) }
+/// ```
 pub struct ReplyBody<'a> {
     st: &'a mut DecoderState,
     bytes: &'a [u8],
@@ -48,6 +73,7 @@ impl<'a> ReplyBody<'a> {
     /// runs, and the connection's [strict mode](super::ClientConfig::strict) applies. An
     /// error here is the call's ([`Error::ReadingBody`]), whatever the closure returns;
     /// as with [`Client::call`], a reply that does not fit `T` fails only this call.
+    /// (Examples: [`ReplyBody`], [`Client::call_with`].)
     pub fn decode<T: Deserialize<'a>>(self) -> crate::Result<T> {
         match self.st.decode::<T>(self.bytes) {
             Ok(Some((v, used))) => {
