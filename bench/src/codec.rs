@@ -320,6 +320,15 @@ pub fn borrowed_target(name: &str) -> Option<(f64, &'static str)> {
     }
 }
 
+/// The target of an owned row of `name`: `ratio`, but none for [`REPLY_10`], whose owned
+/// and gobwire rows are there for comparison with its borrowed row.
+pub fn owned_target(name: &str, ratio: f64) -> crate::table::Target {
+    match name {
+        REPLY_10 => crate::table::Target::None,
+        _ => crate::table::Target::RatioMax(ratio),
+    }
+}
+
 /// gobrpc's op for `name` into owned values.
 pub fn gobrpc_op(name: &str) -> Op {
     if name != REPLY_10 {

@@ -227,7 +227,7 @@ fn row_specs(cfg: &Config) -> Vec<(&'static str, RowSpec)> {
                 "ns/op",
                 "gobrpc",
                 "go",
-                Target::RatioMax(0.5),
+                crate::codec::owned_target(name, 0.5),
             ),
         ));
         if name == "decode_string_slice_1000" {
@@ -268,7 +268,7 @@ fn row_specs(cfg: &Config) -> Vec<(&'static str, RowSpec)> {
                 "gobrpc",
                 "gobwire",
                 if name.starts_with("decode_") {
-                    Target::RatioMax(0.5)
+                    crate::codec::owned_target(name, 0.5)
                 } else {
                     Target::None
                 },
