@@ -385,7 +385,14 @@ impl<R: Read> Decoder<R> {
     ///
     /// The value is owned: the decoder reuses its read buffer, so nothing can borrow from it.
     /// To borrow (`&str`, `&[u8]`), decode with [`DecoderState::decode`] or
-    /// [`from_slice`] from a buffer you hold.
+    /// [`from_slice`] from a buffer you hold. Asking for a borrowed type does not compile:
+    ///
+    /// ```compile_fail
+    /// let bytes: &[u8] = &[0x08, 0x0c, 0x00, 0x05, b'h', b'e', b'l', b'l', b'o'];
+    /// let mut dec = gobrpc::Decoder::new(bytes);
+    /// let s: &str = dec.decode()?; // `&str` is not `DeserializeOwned`
+    /// # Ok::<(), gobrpc::Error>(())
+    /// ```
     pub fn decode<T: DeserializeOwned>(&mut self) -> Result<T> {
         self.drive(|st, buf| st.decode::<T>(buf))
     }
