@@ -90,6 +90,43 @@ func benchCases() []benchCase {
 		{"decode_map_int_int_1000", benchDecodeMap},
 		{"encode_bench_struct", benchEncodeBenchStruct},
 		{"decode_bench_struct", benchDecodeBenchStruct},
+		{"decode_reply_10_strings", benchDecodeTenStrings},
+	}
+}
+
+// TenStrings is a reply of ten string fields (issue 16's borrowed-decoding row).
+type TenStrings struct {
+	F0, F1, F2, F3, F4, F5, F6, F7, F8, F9 string
+}
+
+func newTenStrings() *TenStrings {
+	var f [10]string
+	for i := range f {
+		f[i] = fmt.Sprintf("value %d: now is the time", i)
+	}
+	return &TenStrings{f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9]}
+}
+
+// Steady state Decode(&TenStrings) (typedef already seen) into a fresh value each op, as
+// a client decodes each reply into a new value.
+func benchDecodeTenStrings(b *testing.B) {
+	v := newTenStrings()
+	first, values := steadyStream(b, v)
+	r := &replayBuf{data: first}
+	dec := gob.NewDecoder(r)
+	got := new(TenStrings)
+	benchMust(b, dec.Decode(got))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r.set(values)
+		got = new(TenStrings)
+		if err := dec.Decode(got); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if *got != *v {
+		b.Fatalf("decoded %+v", got)
 	}
 }
 
@@ -220,19 +257,12 @@ func benchEncodeBenchStruct(b *testing.B) {
 // Steady state Decode(&Bench) into the same value each time (the decode half of
 // BenchmarkEndToEndByteBuffer).
 func benchDecodeBenchStruct(b *testing.B) {
-	var first, next bytes.Buffer
-	enc := gob.NewEncoder(&first)
 	v := newBench()
-	benchMust(b, enc.Encode(v))
-	enc = gob.NewEncoder(&next)
-	benchMust(b, enc.Encode(v))
-	next.Reset()
-	benchMust(b, enc.Encode(v))
-	r := &replayBuf{data: first.Bytes()}
+	first, values := steadyStream(b, v)
+	r := &replayBuf{data: first}
 	dec := gob.NewDecoder(r)
 	got := new(Bench)
 	benchMust(b, dec.Decode(got))
-	values := next.Bytes()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -244,6 +274,18 @@ func benchDecodeBenchStruct(b *testing.B) {
 	if got.A != v.A || got.C != v.C || !bytes.Equal(got.D, v.D) {
 		b.Fatalf("decoded %+v", got)
 	}
+}
+
+// steadyStream returns v's first encoding (type definition and value) and the bytes a
+// later Encode(v) on the same encoder writes (the value alone).
+func steadyStream(b *testing.B, v any) (first, values []byte) {
+	var buf bytes.Buffer
+	enc := gob.NewEncoder(&buf)
+	benchMust(b, enc.Encode(v))
+	first = bytes.Clone(buf.Bytes())
+	buf.Reset()
+	benchMust(b, enc.Encode(v))
+	return first, buf.Bytes()
 }
 
 func benchMust(b *testing.B, errs ...error) {

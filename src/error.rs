@@ -157,6 +157,10 @@ impl serde::de::Error for Error {
     fn custom<T: fmt::Display>(msg: T) -> Self {
         Error::new(Category::Custom, msg.to_string())
     }
+
+    fn invalid_type(unexp: serde::de::Unexpected<'_>, exp: &dyn serde::de::Expected) -> Self {
+        crate::de::invalid_type(unexp, exp)
+    }
 }
 
 impl serde::ser::Error for Error {

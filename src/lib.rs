@@ -92,12 +92,12 @@
 //!
 //! | Go | Rust |
 //! |---|---|
-//! | `bool`, `string` | `bool`, `String` / `&str` |
+//! | `bool`, `string` | `bool`, `String`; borrowed: `&str`, `Cow<str>` with `#[serde(borrow)]` (see [below](#borrowed-decoding)) |
 //! | `int`, `int8`…`int64` | `i64`, `i8`…`i64` (range-checked on decode, Go's error) |
 //! | `uint`, `uint8`…`uint64`, `uintptr` | `u64`, `u8`…`u64` |
 //! | `float32`, `float64` | `f32`, `f64` (NaN payloads kept) |
 //! | `complex128` | [`types::Complex`] |
-//! | `[]byte` | `Vec<u8>`, [`serde_bytes::ByteBuf`] (faster for big payloads), [`types::Bytes`] (large replies without a copy) |
+//! | `[]byte` | `Vec<u8>`, [`serde_bytes::ByteBuf`] (faster for big payloads), [`types::Bytes`] (large replies without a copy); borrowed: `&[u8]`, `Cow<[u8]>` with `#[serde(borrow, with = "serde_bytes")]` |
 //! | `[]T`, `[N]T` | `Vec<T>`, `[T; N]` (`[N]byte` is an array, as in Go) |
 //! | `map[K]V` | `HashMap<K, V>`, `BTreeMap<K, V>` |
 //! | `*T` | `Option<T>` (`None` = nil; `*Node` is `Option<Box<Node>>`) |
@@ -106,6 +106,59 @@
 //! | `type T U` (named non-struct) | newtype struct `struct T(U)` |
 //! | `interface{}` | a `#[gob(interface)]` enum whose newtype variants are renamed to the Go names the types were registered under (`"main.Point"`, `"int"`); a unit variant first means nil; or [`Value`] (any value Go sends, kept as Go's value: [`Value::Interface`]), or [`TypedValue`] (also Go's type definitions: re-encodes Go's bytes exactly) |
 //! | `time.Time`, `big.Int` | [`types::GoTime`], [`types::BigInt`] |
+//!
+//! Every Rust type above that encodes has a [`GobType`], borrowed forms too (`&str`,
+//! `&[u8]`, `Cow`, `Vec<&str>`, maps with `&str` keys): a struct with borrowed fields derives
+//! `GobType` and encodes to the bytes its owned twin encodes to.
+//!
+//! # Borrowed decoding
+//!
+//! [`from_slice`] and [`DecoderState::decode`] decode into any `T: Deserialize<'de>`, so a
+//! Go `string` can be a `&'de str` and a `[]byte` a `&'de [u8]` pointing into the bytes you
+//! hand in: no allocation and no copy per string. Use it for large, string-heavy values
+//! (log lines, keys, listings) that you inspect or reduce rather than keep: decoding
+//! `[]string` × 1000 into `Vec<&str>` takes under a fifth of the time Go takes (see
+//! BENCHMARKS.md). Keep owned types (`String`) for values that outlive the buffer.
+//!
+//! - Nested structs, `Vec<&str>`, `Option<&str>`, `[&str; N]`, maps with `&str` keys, and
+//!   interface enums with `&str` variants borrow too. serde borrows implicitly only for
+//!   fields whose type *is* `&str` or `&[u8]`: put `#[serde(borrow)]` on a field whose
+//!   borrowed strings are inside another type (`Vec<&'a str>`, `HashMap<&'a str, V>`, your
+//!   own borrowed struct) when no plain `&'a str` field gives serde the lifetime, and always
+//!   on a `Cow` field: without it serde makes every `Cow` owned (a top-level `Cow<str>` is
+//!   always owned).
+//! - Every check runs as for owned values: UTF-8 (a Go string that is not UTF-8 fails for
+//!   `&str`; decode it into `&[u8]`), [`Limits`], depth.
+//! - A string that is not in the input bytes cannot be borrowed: struct field names decoded
+//!   as map keys (they come from the type definition, which may have arrived in an earlier
+//!   message) and the strings of a [`Value`]. For `&str` that is a clear error ("cannot
+//!   borrow string …"); `String` and `Cow<str>` take it.
+//! - The streaming [`Decoder`] reuses its buffer, so it decodes owned values only; a reply
+//!   borrows with [`rpc::Client::call_with`], whose closure decodes it in the read buffer.
+//!
+//! ```
+//! use serde::Deserialize;
+//!
+//! #[derive(Deserialize, Debug, PartialEq)]
+//! struct Entry<'a> {
+//!     #[serde(rename = "Key")]
+//!     key: &'a str,
+//!     #[serde(rename = "Lines", borrow)]
+//!     lines: Vec<&'a str>,
+//! }
+//!
+//! # #[derive(serde::Serialize, gobrpc::GobType)]
+//! # struct Sent<'a> { #[serde(rename = "Key")] key: &'a str, #[serde(rename = "Lines")] lines: Vec<&'a str> }
+//! # let bytes = gobrpc::to_vec(&Sent { key: "app", lines: vec!["started", "ready"] })?;
+//! // `bytes`: a Go `Entry{Key: "app", Lines: []string{"started", "ready"}}`
+//! let e: Entry = gobrpc::from_slice(&bytes)?;
+//! assert_eq!(e, Entry { key: "app", lines: vec!["started", "ready"] });
+//!
+//! // A struct's field names are not in the value's bytes: `&str` keys cannot borrow them.
+//! let err = gobrpc::from_slice::<std::collections::HashMap<&str, gobrpc::Value>>(&bytes);
+//! assert!(err.unwrap_err().to_string().starts_with("gob: cannot borrow string \"Key\""));
+//! # Ok::<(), gobrpc::Error>(())
+//! ```
 //!
 //! # Design decisions and compatibility
 //!

@@ -2,7 +2,8 @@
 //! `gobwire` crate, and a plain timing loop. Go's side is `gointerop bench-codec`.
 
 pub use crate::scenarios::*;
-use gobrpc::{DecoderState, EncoderState};
+use gobrpc::{DecoderState, EncoderState, GobType};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -58,6 +59,31 @@ mod gw {
         pub c: String,
         #[gob(name = "D")]
         pub d: Vec<u8>,
+    }
+
+    #[derive(Gob, Default, Debug, PartialEq)]
+    #[gob(name = "TenStrings")]
+    pub struct TenStrings {
+        #[gob(name = "F0")]
+        pub f0: String,
+        #[gob(name = "F1")]
+        pub f1: String,
+        #[gob(name = "F2")]
+        pub f2: String,
+        #[gob(name = "F3")]
+        pub f3: String,
+        #[gob(name = "F4")]
+        pub f4: String,
+        #[gob(name = "F5")]
+        pub f5: String,
+        #[gob(name = "F6")]
+        pub f6: String,
+        #[gob(name = "F7")]
+        pub f7: String,
+        #[gob(name = "F8")]
+        pub f8: String,
+        #[gob(name = "F9")]
+        pub f9: String,
     }
 
     #[allow(clippy::approx_constant)] // Go's 3.14, not π
@@ -227,8 +253,222 @@ pub fn gobwire_op(name: &str) -> Op {
                 black_box(decode_one::<gw::Bench>(&mut dec, black_box(&buf)));
             })
         }
+        REPLY_10 => {
+            let (first, values) = ten_strings_stream();
+            let mut dec = gobwire::Decoder::new();
+            let (back, n) = decode_one::<gw::TenStrings>(&mut dec, &first);
+            assert_eq!(
+                (back.f9.as_str(), n),
+                (ten_strings()[9].as_str(), first.len())
+            );
+            let (back, n) = decode_one::<gw::TenStrings>(&mut dec, &values);
+            assert_eq!(
+                (back.f0.as_str(), n),
+                (ten_strings()[0].as_str(), values.len())
+            );
+            Box::new(move || {
+                black_box(decode_one::<gw::TenStrings>(&mut dec, black_box(&values)));
+            })
+        }
         _ => panic!("unknown codec scenario {name}"),
     }
+}
+
+// ---- borrowed decoding (issue 16) ----------------------------------------------------------
+
+/// A reply of ten strings, decoded steady state (its type definition already seen), into a
+/// fresh value per op. Go's side: `benchDecodeTenStrings` in go-interop/bench.go.
+pub const REPLY_10: &str = "decode_reply_10_strings";
+
+/// The scenarios of `scenarios.rs`, then [`REPLY_10`].
+pub const SCENARIOS: [&str; crate::scenarios::SCENARIOS.len() + 1] = {
+    let base = crate::scenarios::SCENARIOS;
+    let mut all = [REPLY_10; crate::scenarios::SCENARIOS.len() + 1];
+    let mut i = 0;
+    while i < base.len() {
+        all[i] = base[i];
+        i += 1;
+    }
+    all
+};
+
+/// The libraries a codec scenario runs on: gobrpc into owned values, gobrpc into borrowed
+/// values (the scenarios of [`borrowed_target`]), and gobwire.
+pub const LIBS: [&str; 3] = ["gobrpc", "gobrpc_borrowed", "gobwire"];
+
+/// True if `lib` has an op for scenario `name`.
+pub fn runs_on(lib: &str, name: &str) -> bool {
+    lib != "gobrpc_borrowed" || borrowed_target(name).is_some()
+}
+
+/// `lib`'s op for scenario `name` (see [`runs_on`]).
+pub fn lib_op(lib: &str, name: &str) -> Op {
+    match lib {
+        "gobrpc" => gobrpc_op(name),
+        "gobrpc_borrowed" => borrowed_op(name),
+        _ => gobwire_op(name),
+    }
+}
+
+/// The issue's target for the borrowed row of `name` (its time ÷ Go's), and what it decodes
+/// into; `None` for a scenario without a borrowed row.
+pub fn borrowed_target(name: &str) -> Option<(f64, &'static str)> {
+    match name {
+        "decode_string_slice_1000" => Some((0.35, "Vec<&str>")),
+        REPLY_10 => Some((0.4, "a struct of ten &str")),
+        _ => None,
+    }
+}
+
+/// The target of an owned row of `name`: `ratio`, but none for [`REPLY_10`], whose owned
+/// and gobwire rows are there for comparison with its borrowed row.
+pub fn owned_target(name: &str, ratio: f64) -> crate::table::Target {
+    match name {
+        REPLY_10 => crate::table::Target::None,
+        _ => crate::table::Target::RatioMax(ratio),
+    }
+}
+
+/// gobrpc's op for `name` into owned values.
+pub fn gobrpc_op(name: &str) -> Op {
+    if name != REPLY_10 {
+        return crate::scenarios::gobrpc_op(name);
+    }
+    let (first, values) = ten_strings_stream();
+    let mut dec = DecoderState::new();
+    let (back, _) = dec.decode::<TenStrings>(&first).unwrap().unwrap();
+    assert_eq!(back, ten_strings_value());
+    Box::new(move || {
+        let (r, _) = dec
+            .decode::<TenStrings>(black_box(&values))
+            .unwrap()
+            .unwrap();
+        black_box(r);
+    })
+}
+
+/// gobrpc's op for `name` into borrowed values, with the same semantics as its owned op.
+pub fn borrowed_op(name: &str) -> Op {
+    match name {
+        "decode_string_slice_1000" => {
+            let strings = vec!["now is the time".to_string(); 1000];
+            let bytes = gobrpc::to_vec(&strings).unwrap();
+            let (back, n) = DecoderState::new()
+                .decode::<Vec<&str>>(&bytes)
+                .unwrap()
+                .unwrap();
+            assert!(back == strings && n == bytes.len());
+            Box::new(move || {
+                let mut dec = DecoderState::new();
+                black_box(dec.decode::<Vec<&str>>(black_box(&bytes)).unwrap());
+            })
+        }
+        REPLY_10 => {
+            let (first, values) = ten_strings_stream();
+            let mut dec = DecoderState::new();
+            let (back, _) = dec.decode::<TenStringsRef>(&first).unwrap().unwrap();
+            assert_eq!(ten_strings(), back.fields());
+            let (back, n) = dec.decode::<TenStringsRef>(&values).unwrap().unwrap();
+            assert!(ten_strings() == back.fields() && n == values.len());
+            Box::new(move || {
+                let (r, _) = dec
+                    .decode::<TenStringsRef>(black_box(&values))
+                    .unwrap()
+                    .unwrap();
+                black_box(r);
+            })
+        }
+        _ => panic!("no borrowed op for codec scenario {name}"),
+    }
+}
+
+/// The ten strings, as Go's side builds them (`fmt.Sprintf("value %d: now is the time", i)`).
+fn ten_strings() -> Vec<String> {
+    (0..10)
+        .map(|i| format!("value {i}: now is the time"))
+        .collect()
+}
+
+/// Go: `type TenStrings struct { F0, F1, …, F9 string }`.
+#[derive(Deserialize, Debug, PartialEq)]
+#[serde(rename_all = "UPPERCASE")]
+pub struct TenStrings {
+    f0: String,
+    f1: String,
+    f2: String,
+    f3: String,
+    f4: String,
+    f5: String,
+    f6: String,
+    f7: String,
+    f8: String,
+    f9: String,
+}
+
+/// [`TenStrings`] borrowed from the reply's bytes (and what the stream is encoded from).
+#[derive(Serialize, Deserialize, GobType, Debug)]
+#[gob(name = "main.TenStrings")]
+#[serde(rename_all = "UPPERCASE")]
+pub struct TenStringsRef<'a> {
+    f0: &'a str,
+    f1: &'a str,
+    f2: &'a str,
+    f3: &'a str,
+    f4: &'a str,
+    f5: &'a str,
+    f6: &'a str,
+    f7: &'a str,
+    f8: &'a str,
+    f9: &'a str,
+}
+
+impl TenStringsRef<'_> {
+    fn fields(&self) -> [&str; 10] {
+        [
+            self.f0, self.f1, self.f2, self.f3, self.f4, self.f5, self.f6, self.f7, self.f8,
+            self.f9,
+        ]
+    }
+}
+
+fn ten_strings_value() -> TenStrings {
+    let [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9] =
+        <[String; 10]>::try_from(ten_strings()).expect("ten");
+    TenStrings {
+        f0,
+        f1,
+        f2,
+        f3,
+        f4,
+        f5,
+        f6,
+        f7,
+        f8,
+        f9,
+    }
+}
+
+/// The first value of a stream (type definition and value) and a later one (value only).
+fn ten_strings_stream() -> (Vec<u8>, Vec<u8>) {
+    let s = ten_strings();
+    let v = TenStringsRef {
+        f0: &s[0],
+        f1: &s[1],
+        f2: &s[2],
+        f3: &s[3],
+        f4: &s[4],
+        f5: &s[5],
+        f6: &s[6],
+        f7: &s[7],
+        f8: &s[8],
+        f9: &s[9],
+    };
+    let mut enc = EncoderState::new();
+    let (mut first, mut values) = (Vec::new(), Vec::new());
+    enc.encode(&v, &mut first).unwrap();
+    enc.encode(&v, &mut values).unwrap();
+    assert!(first.ends_with(&values) && first.len() > values.len());
+    (first, values)
 }
 
 /// ns per op of `op` run exactly `n` times, no warm-up (for instruction counts).

@@ -426,6 +426,7 @@ pub fn run(cfg: Config) -> Result<(), String> {
                         let lib = match (side_name, l["lib"].as_str()) {
                             ("go", _) => "go",
                             (_, Some("gobwire")) => "gobwire",
+                            (_, Some("gobrpc_borrowed")) => "gobrpc_borrowed",
                             (_, Some("alloc_floor")) => "alloc_floor",
                             _ => "gobrpc",
                         };

@@ -6,7 +6,7 @@
 //!              [--rust-threads N] [--only SUBSTR] [--gointerop PATH]
 //! gobrpc-bench client       --addr A --scenario latency_seq|throughput|reply [...]   (one run)
 //! gobrpc-bench floor-client --addr A --floor echo|server --scenario ...            (one run)
-//! gobrpc-bench codec [--sample-ms N] [--samples N] [--iters N] [--run SUBSTR] [--lib gobrpc|gobwire]
+//! gobrpc-bench codec [--sample-ms N] [--samples N] [--iters N] [--run SUBSTR] [--lib gobrpc|gobrpc_borrowed|gobwire]
 //! gobrpc-bench rust-server [--addr A] [--threads N]   (gobrpc's server: Arith.Add)
 //! gobrpc-bench raw-replier [--addr A]                 (the floor: pre-encoded replies)
 //! gobrpc-bench raw-proxy --upstream A [--addr A]     (the tap's floor: forwarding only)
@@ -48,7 +48,7 @@ const USAGE: &str = "usage:
                [--busy-poll-us N]
       one measured run (what the harness spawns); one JSON line. floor-client is the raw
       client: --floor echo (default) against the echo server, server against the Go server
-  gobrpc-bench codec [--sample-ms N] [--samples N] [--iters N] [--run SUBSTR] [--lib gobrpc|gobwire]
+  gobrpc-bench codec [--sample-ms N] [--samples N] [--iters N] [--run SUBSTR] [--lib gobrpc|gobrpc_borrowed|gobwire]
       gobrpc's and gobwire's codec scenarios; one JSON line each. --iters N runs each op
       exactly N times in one sample (for instruction counts under callgrind)
   gobrpc-bench rust-server [--addr ADDR] [--threads N]
@@ -284,16 +284,12 @@ fn run_codec(timing: Timing, filter: &str, lib_filter: &str) {
         if !name.contains(filter) {
             continue;
         }
-        for lib in ["gobrpc", "gobwire"] {
-            if !lib.contains(lib_filter) {
+        for lib in codec::LIBS {
+            if !lib.contains(lib_filter) || !codec::runs_on(lib, name) {
                 continue;
             }
             let timed = std::panic::catch_unwind(|| {
-                let mut op = if lib == "gobrpc" {
-                    codec::gobrpc_op(name)
-                } else {
-                    codec::gobwire_op(name)
-                };
+                let mut op = codec::lib_op(lib, name);
                 timing.run(&mut op)
             });
             let line = match timed {

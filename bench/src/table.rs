@@ -287,7 +287,7 @@ fn row_specs(cfg: &Config) -> Vec<(&'static str, RowSpec)> {
                 "ns/op",
                 "gobrpc",
                 "go",
-                Target::RatioMax(0.5),
+                crate::codec::owned_target(name, 0.5),
             ),
         ));
         if name == "decode_string_slice_1000" {
@@ -304,6 +304,20 @@ fn row_specs(cfg: &Config) -> Vec<(&'static str, RowSpec)> {
                 ),
             ));
         }
+        if let Some((target, into)) = crate::codec::borrowed_target(name) {
+            // Issue 16: decoding into borrowed values.
+            v.push((
+                "codec_go",
+                spec(
+                    m.clone(),
+                    format!("{m}: borrowed, into {into}"),
+                    "ns/op",
+                    "gobrpc_borrowed",
+                    "go",
+                    Target::RatioMax(target),
+                ),
+            ));
+        }
         v.push((
             "codec_gobwire",
             // The issue: "decode at most 0.5× gobwire's"; encoding has no gobwire target.
@@ -314,7 +328,7 @@ fn row_specs(cfg: &Config) -> Vec<(&'static str, RowSpec)> {
                 "gobrpc",
                 "gobwire",
                 if name.starts_with("decode_") {
-                    Target::RatioMax(0.5)
+                    crate::codec::owned_target(name, 0.5)
                 } else {
                     Target::None
                 },

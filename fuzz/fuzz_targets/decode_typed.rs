@@ -1,10 +1,12 @@
-//! Any bytes, decoded into a few typed shapes: an error or a value, never a panic.
+//! Any bytes, decoded into a few typed shapes, owned and borrowed: an error or a value,
+//! never a panic.
 #![no_main]
 
 use gobrpc::types::{BigInt, GoTime};
 use gobrpc::{DecoderState, Limits};
 use libfuzzer_sys::fuzz_target;
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 #[derive(Deserialize, Debug)]
@@ -75,21 +77,75 @@ struct Embedded {
     v: Vec<gobrpc::Value>,
 }
 
-fn each<T: serde::de::DeserializeOwned>(data: &[u8]) {
-    each_in::<T>(data, false);
+/// Go's `interface{}` with borrowed strings.
+#[derive(Deserialize, Debug)]
+#[allow(dead_code)]
+enum AnyRef<'a> {
+    Nil,
+    #[serde(rename = "string")]
+    Str(&'a str),
+    #[serde(rename = "[]uint8")]
+    Bytes(&'a [u8]),
+    #[serde(rename = "[]string", borrow)]
+    Strs(Vec<&'a str>),
 }
 
-fn each_in<T: serde::de::DeserializeOwned>(data: &[u8], strict: bool) {
+/// Strings and bytes borrowed from the input, in every position borrowing reaches.
+#[derive(Deserialize, Debug)]
+#[allow(dead_code)]
+struct Borrowed<'a> {
+    #[serde(rename = "S")]
+    s: &'a str,
+    #[serde(rename = "B")]
+    b: &'a [u8],
+    #[serde(rename = "C", borrow)]
+    c: Cow<'a, str>,
+    #[serde(rename = "L", borrow)]
+    l: Vec<&'a str>,
+    #[serde(rename = "M", borrow)]
+    m: HashMap<&'a str, Vec<&'a [u8]>>,
+    #[serde(rename = "P", borrow)]
+    p: Option<&'a str>,
+    #[serde(rename = "N", borrow)]
+    n: Option<Box<Borrowed<'a>>>,
+    #[serde(rename = "I", borrow)]
+    i: Option<AnyRef<'a>>,
+}
+
+/// Decodes values one after another with `decode` (the bytes each took, `None` to stop).
+fn stream(data: &[u8], strict: bool, decode: impl Fn(&mut DecoderState, &[u8]) -> Option<usize>) {
     let limits = Limits::default().max_message(1 << 20).max_depth(200);
     let mut st = DecoderState::with_limits(limits);
     st.set_strict(strict);
     let mut rest = data;
-    while let Ok(Some((_v, used))) = st.decode::<T>(rest) {
+    while let Some(used) = decode(&mut st, rest) {
         rest = &rest[used..];
         if rest.is_empty() {
             break;
         }
     }
+}
+
+fn each<T: serde::de::DeserializeOwned>(data: &[u8]) {
+    each_in::<T>(data, false);
+}
+
+fn each_in<T: serde::de::DeserializeOwned>(data: &[u8], strict: bool) {
+    stream(data, strict, |st, rest| Some(st.decode::<T>(rest).ok()??.1));
+}
+
+/// The borrowed shapes: a value borrows from the bytes it was decoded from.
+fn each_borrowed(data: &[u8]) {
+    stream(data, false, |st, rest| {
+        let (v, used) = st.decode::<Borrowed>(rest).ok()??;
+        assert!(rest[..used].as_ptr_range().contains(&v.s.as_ptr()) || v.s.is_empty());
+        Some(used)
+    });
+    stream(data, false, |st, rest| Some(st.decode::<Vec<&str>>(rest).ok()??.1));
+    // Struct field names are not in the value's bytes: an error, never a panic.
+    stream(data, false, |st, rest| {
+        Some(st.decode::<HashMap<&str, Option<AnyRef>>>(rest).ok()??.1)
+    });
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -102,4 +158,5 @@ fuzz_target!(|data: &[u8]| {
     each::<Embedded>(data);
     each::<gobrpc::Value>(data);
     each_in::<Kitchen>(data, true);
+    each_borrowed(data);
 });

@@ -26,10 +26,15 @@ impl Seen {
         }
     }
 
-    fn set(&mut self, i: usize) {
+    /// Marks field `i`; true if it was not marked yet.
+    fn set(&mut self, i: usize) -> bool {
         match self {
-            Seen::Small(bits) => *bits |= 1 << i,
-            Seen::Large(v) => v[i] = true,
+            Seen::Small(bits) => {
+                let new = *bits & (1 << i) == 0;
+                *bits |= 1 << i;
+                new
+            }
+            Seen::Large(v) => !std::mem::replace(&mut v[i], true),
         }
     }
 
@@ -55,6 +60,8 @@ pub(super) struct StructAccess<'c, 'a, 'd> {
     pub(super) field: i64,
     pub(super) wire_done: bool,
     pub(super) seen: Seen,
+    /// How many Rust fields the wire filled (when all, none needs a zero value).
+    pub(super) filled: usize,
     pub(super) zero_next: usize,
     pub(super) pending: Pending,
 }
@@ -85,7 +92,7 @@ impl<'a> StructAccess<'_, 'a, '_> {
         match seed.deserialize(de::value::StrDeserializer::<Error>::new(name)) {
             Ok(key) => {
                 self.plan.unknown.store(UNKNOWN_IGNORED, Relaxed);
-                trace_skipped(&self.plan, name);
+                trace_skipped(&self.plan, self.field as usize);
                 Ok(key)
             }
             Err(_) => {
@@ -99,7 +106,7 @@ impl<'a> StructAccess<'_, 'a, '_> {
 /// The debug event for a wire field skipped because the Rust type lacks it. When tracing
 /// is off or filtered above debug this costs one inlined level check (an atomic load).
 #[inline(always)]
-fn trace_skipped(plan: &StructPlan, field: &str) {
+fn trace_skipped(plan: &StructPlan, field: usize) {
     if tracing::level_enabled!(tracing::Level::DEBUG) {
         trace_skipped_event(plan, field);
     }
@@ -107,7 +114,11 @@ fn trace_skipped(plan: &StructPlan, field: &str) {
 
 #[cold]
 #[inline(never)]
-fn trace_skipped_event(plan: &StructPlan, field: &str) {
+fn trace_skipped_event(plan: &StructPlan, field: usize) {
+    let WireType::Struct { fields, .. } = &*plan.wt else {
+        unreachable!("struct plans are only built for structs")
+    };
+    let field = fields.get(field).map_or("", |f| &f.name);
     if tracing::enabled!(target: "gobrpc", tracing::Level::DEBUG) {
         tracing::debug!(
             target: "gobrpc",
@@ -123,9 +134,6 @@ impl<'a> de::MapAccess<'a> for StructAccess<'_, 'a, '_> {
     type Error = Error;
 
     fn next_key_seed<K: DeserializeSeed<'a>>(&mut self, seed: K) -> Result<Option<K::Value>> {
-        let WireType::Struct { fields: wire, .. } = &*self.plan.wt else {
-            unreachable!("StructAccess is only built for structs")
-        };
         while !self.wire_done {
             if self.c.input.message_done() {
                 self.wire_done = true;
@@ -137,29 +145,30 @@ impl<'a> de::MapAccess<'a> for StructAccess<'_, 'a, '_> {
                 break;
             }
             self.field = self.field.saturating_add(delta.min(u32::MAX as u64) as i64);
-            let Some(wf) = wire.get(self.field as usize) else {
+            let Some(&(id, local)) = self.plan.slots.get(self.field as usize) else {
                 return Err(self.c.locate(err_range()));
             };
-            let local = self.plan.map[self.field as usize];
             if local == NO_FIELD {
-                let id = wf.id;
                 if self.c.st.is_strict() || self.plan.unknown.load(Relaxed) != UNKNOWN_IGNORED {
                     // Strict mode, or the type's answer is not known to be "ignore" yet.
                     let key = self.unknown_field(seed)?;
                     self.pending = Pending::Wire(id, "unknown field");
                     return Ok(Some(key));
                 }
-                trace_skipped(&self.plan, &wf.name);
+                trace_skipped(&self.plan, self.field as usize);
                 self.c.skip(id)?;
                 continue;
             }
             let local = local as usize;
-            self.seen.set(local);
             let name = self.fields[local];
-            self.pending = Pending::Wire(wf.id, name);
+            self.filled += self.seen.set(local) as usize;
+            self.pending = Pending::Wire(id, name);
             return seed
                 .deserialize(de::value::BorrowedStrDeserializer::new(name))
                 .map(Some);
+        }
+        if self.filled == self.fields.len() {
+            return Ok(None);
         }
         while self.zero_next < self.fields.len() {
             let i = self.zero_next;

@@ -1,16 +1,18 @@
 //! Decoding: per-stream type table, limits, the top-level message sequence.
 
 mod access;
+mod borrow;
 mod cursor;
 mod stream_types;
 mod value;
 mod zero;
 
+pub(crate) use borrow::invalid_type;
 pub(crate) use cursor::{err_range, Cursor, Resolved};
 
 use crate::error::{Category, Error, Result};
 use crate::wire::{Input, TypeId, WireType};
-use serde::de::DeserializeOwned;
+use serde::de::{Deserialize, DeserializeOwned};
 use std::io::Read;
 use std::sync::Arc;
 
@@ -174,8 +176,24 @@ impl DecoderState {
     /// attempt; call again with more bytes). A failed attempt keeps nothing either: after an
     /// error of category [`Type`](Category::Type) (valid gob that does not fit `T`), the same
     /// bytes can be [skipped](Self::skip) and the stream goes on.
-    pub fn decode<T: DeserializeOwned>(&mut self, buf: &[u8]) -> Result<Option<(T, usize)>> {
-        self.run(buf, |c, id| value::deserialize_top::<T>(c, id))
+    ///
+    /// `T` may borrow from `buf` (`&'de str`, `&'de [u8]`, `Cow<'de, str>` with
+    /// `#[serde(borrow)]`): see [Borrowed decoding](crate#borrowed-decoding). Every check
+    /// runs as for an owned `T` (UTF-8, limits, depth).
+    ///
+    /// ```
+    /// use gobrpc::DecoderState;
+    ///
+    /// let bytes = gobrpc::to_vec(&vec!["alpha", "beta"])?;
+    /// let (names, _) = DecoderState::new().decode::<Vec<&str>>(&bytes)?.expect("whole");
+    /// assert_eq!(names, ["alpha", "beta"]); // slices of `bytes`, no copies
+    /// # Ok::<(), gobrpc::Error>(())
+    /// ```
+    pub fn decode<'de, T: Deserialize<'de>>(
+        &mut self,
+        buf: &'de [u8],
+    ) -> Result<Option<(T, usize)>> {
+        self.run_on(buf, None, |c, id| value::deserialize_top::<T>(c, id))
     }
 
     /// [`decode`](Self::decode) into a value whose Go type is `go_name` (`"main.Args"`),
@@ -211,6 +229,19 @@ impl DecoderState {
     /// definitions it carries. Returns the bytes used, or `None` if more are needed.
     pub fn skip(&mut self, buf: &[u8]) -> Result<Option<usize>> {
         Ok(self.run(buf, |c, id| c.skip_top(id))?.map(|((), n)| n))
+    }
+
+    /// The bytes the value at the front of `buf` takes, or `None` if `buf` does not hold it
+    /// whole yet; the stream is left as it was (the definitions the value carries are not
+    /// kept: the decode that follows registers them).
+    pub(crate) fn measure(&mut self, buf: &[u8]) -> Result<Option<usize>> {
+        let offset = self.offset;
+        let used = self.skip(buf)?;
+        if used.is_some() {
+            self.rollback();
+            self.offset = offset;
+        }
+        Ok(used)
     }
 
     /// Runs one top-level decode: type definitions, then one value of the id that follows.
@@ -351,6 +382,17 @@ impl<R: Read> Decoder<R> {
 
     /// Reads the next value. A clean end of stream before any byte of a value is an error
     /// whose [`is_eof`](Error::is_eof) is true.
+    ///
+    /// The value is owned: the decoder reuses its read buffer, so nothing can borrow from it.
+    /// To borrow (`&str`, `&[u8]`), decode with [`DecoderState::decode`] or
+    /// [`from_slice`] from a buffer you hold. Asking for a borrowed type does not compile:
+    ///
+    /// ```compile_fail
+    /// let bytes: &[u8] = &[0x08, 0x0c, 0x00, 0x05, b'h', b'e', b'l', b'l', b'o'];
+    /// let mut dec = gobrpc::Decoder::new(bytes);
+    /// let s: &str = dec.decode()?; // `&str` is not `DeserializeOwned`
+    /// # Ok::<(), gobrpc::Error>(())
+    /// ```
     pub fn decode<T: DeserializeOwned>(&mut self) -> Result<T> {
         self.drive(|st, buf| st.decode::<T>(buf))
     }
@@ -439,7 +481,33 @@ impl<R: Read> Decoder<R> {
 /// assert_eq!(v, [1, 2, 3]);
 /// # Ok::<(), gobrpc::Error>(())
 /// ```
-pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
+///
+/// `T` may borrow from `bytes` (see [Borrowed decoding](crate#borrowed-decoding)):
+///
+/// ```
+/// use serde::Deserialize;
+/// use std::borrow::Cow;
+///
+/// #[derive(Deserialize)]
+/// struct Entry<'a> {
+///     #[serde(rename = "Key")]
+///     key: &'a str,
+///     #[serde(rename = "Tags")]
+///     tags: Vec<&'a str>,
+///     #[serde(rename = "Note", borrow)] // serde borrows a Cow only with `borrow`
+///     note: Cow<'a, str>,
+/// }
+///
+/// #[derive(serde::Serialize, gobrpc::GobType)]
+/// struct Sent<'a> { #[serde(rename = "Key")] key: &'a str, #[serde(rename = "Tags")] tags: Vec<&'a str>, #[serde(rename = "Note")] note: &'a str }
+///
+/// let bytes = gobrpc::to_vec(&Sent { key: "k1", tags: vec!["a", "b"], note: "hi" })?;
+/// let e: Entry = gobrpc::from_slice(&bytes)?;
+/// assert_eq!((e.key, &e.tags[..]), ("k1", &["a", "b"][..]));
+/// assert!(matches!(e.note, Cow::Borrowed("hi")));
+/// # Ok::<(), gobrpc::Error>(())
+/// ```
+pub fn from_slice<'de, T: Deserialize<'de>>(bytes: &'de [u8]) -> Result<T> {
     match DecoderState::new().decode(bytes)? {
         Some((v, _)) => Ok(v),
         None if bytes.is_empty() => Err(Error::eof()),

@@ -141,6 +141,7 @@ impl<'c, 'a, 'd> ValueDe<'c, 'a, 'd> {
                 field: -1,
                 wire_done: false,
                 seen: Seen::new(fields.len()),
+                filled: 0,
                 zero_next: 0,
                 pending: Pending::None,
             })
@@ -164,23 +165,24 @@ impl<'c, 'a, 'd> ValueDe<'c, 'a, 'd> {
         let WireType::Struct { fields: wire, .. } = &*wt else {
             unreachable!("new_plan is only called for structs")
         };
-        let map: Box<[u16]> = wire
+        let slots: Box<[(TypeId, u16)]> = wire
             .iter()
             .map(|wf| {
-                fields
+                let local = fields
                     .iter()
                     .position(|f| *f == wf.name)
-                    .map_or(NO_FIELD, |i| i as u16)
+                    .map_or(NO_FIELD, |i| i as u16);
+                (wf.id, local)
             })
             .collect();
-        if !fields.is_empty() && !wire.is_empty() && map.iter().all(|&m| m == NO_FIELD) {
+        if !fields.is_empty() && !wire.is_empty() && slots.iter().all(|s| s.1 == NO_FIELD) {
             return Err(self.c.locate(Error::type_mismatch(format!(
                 "gob: type mismatch: no fields matched compiling decoder for {rust_name}"
             ))));
         }
         let plan = Arc::new(StructPlan {
             wt,
-            map,
+            slots,
             rust: rust_name,
             unknown: AtomicU8::new(UNKNOWN_UNPROBED),
         });
@@ -254,11 +256,11 @@ impl<'c, 'a, 'd> ValueDe<'c, 'a, 'd> {
 }
 
 /// How a wire struct decodes into one Rust struct: its definition, and for each wire field
-/// the index of the Rust field it fills (`NO_FIELD` for none).
+/// its type and the index of the Rust field it fills (`NO_FIELD` for none).
 #[derive(Debug)]
 pub(crate) struct StructPlan {
     pub(super) wt: Arc<WireType>,
-    pub(super) map: Box<[u16]>,
+    pub(super) slots: Box<[(TypeId, u16)]>,
     /// The Rust type's name, as serde gives it (for messages and trace events).
     pub(super) rust: &'static str,
     /// Whether the Rust type accepts wire fields it lacks (`#[serde(deny_unknown_fields)]`

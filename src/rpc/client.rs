@@ -6,7 +6,9 @@ use super::codec::{Event, ResponseDecoder};
 use super::config::{ClientBuilder, ClientConfig};
 use super::error::{Error, Result};
 use super::header::Request;
-use super::pending::{Completed, DynamicReply, Pending, Reply, SharedPending, Sink, Typed};
+use super::pending::{
+    Completed, DynamicReply, Pending, Reply, SharedPending, Sink, Typed, Waiting,
+};
 use super::writer::{Queue, Requests};
 use super::Call;
 use crate::{EncoderState, GobType, TypedValue};
@@ -230,8 +232,22 @@ impl Client {
         encode: impl FnOnce(&mut EncoderState, &Request<'_>, &mut Vec<u8>) -> crate::Result<()>,
         deadline: Option<Instant>,
     ) -> Call<R> {
+        self.go_waiting(service_method, encode, deadline, |sink| {
+            Box::new(Typed::new(sink))
+        })
+    }
+
+    /// [`go_with`](Self::go_with) for any way of reading the reply (`waiting`, given where
+    /// to deliver the result).
+    pub(crate) fn go_waiting<R>(
+        &self,
+        service_method: &str,
+        encode: impl FnOnce(&mut EncoderState, &Request<'_>, &mut Vec<u8>) -> crate::Result<()>,
+        deadline: Option<Instant>,
+        waiting: impl FnOnce(Sink<R>) -> Box<dyn Waiting>,
+    ) -> Call<R> {
         let (tx, rx) = oneshot::channel();
-        let started = self.start_call(service_method, encode, |_| Sink::Oneshot(tx));
+        let started = self.start_call(service_method, encode, |_| waiting(Sink::Oneshot(tx)));
         match started {
             Ok(seq) => Call {
                 state: CallState::Waiting(rx),
@@ -279,17 +295,17 @@ impl Client {
         self.start_call(
             service_method,
             |enc, header, out| enc.encode_pair(header, args, out),
-            move |seq| Sink::Done { tx, seq, method },
+            move |seq| Box::new(Typed::<R>::new(Sink::Done { tx, seq, method })),
         )
     }
 
     /// Registers the call, then encodes it onto the writer's buffer, all under the writer
     /// lock so that sequence order, encoder order and write order agree.
-    fn start_call<R: Reply>(
+    fn start_call(
         &self,
         service_method: &str,
         encode: impl FnOnce(&mut EncoderState, &Request<'_>, &mut Vec<u8>) -> crate::Result<()>,
-        sink: impl FnOnce(u64) -> Sink<R>,
+        waiting: impl FnOnce(u64) -> Box<dyn Waiting>,
     ) -> Result<u64> {
         let shared = &*self.shared;
         let mut q = shared.requests.lock();
@@ -299,9 +315,7 @@ impl Client {
         let seq = q.next_seq;
         q.next_seq += 1;
         // Registered before the request is written, so a fast reply always finds its call.
-        let in_flight = shared
-            .pending
-            .insert(seq, Box::new(Typed::new(sink(seq))))?;
+        let in_flight = shared.pending.insert(seq, waiting(seq))?;
         let header = Request {
             service_method,
             seq,

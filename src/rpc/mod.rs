@@ -53,6 +53,7 @@
 //! call removes it, and its late reply is still decoded and discarded so the stream stays in
 //! sync.
 
+mod borrowed;
 mod busy_poll;
 mod call;
 mod client;
@@ -72,6 +73,7 @@ mod tower;
 mod transport;
 mod writer;
 
+pub use borrowed::ReplyBody;
 pub use call::{Call, CallBuilder};
 pub use client::{done_channel, Client, DoneReceiver, DoneSender};
 pub use config::{

@@ -41,6 +41,24 @@ pub(crate) struct Typed<R> {
     sink: Sink<R>,
 }
 
+impl<R> Sink<R> {
+    /// Hands `result` to whoever waits (a caller that went away no longer wants it).
+    pub(crate) fn send(self, result: Result<R>) {
+        match self {
+            Sink::Oneshot(tx) => {
+                let _ = tx.send(result);
+            }
+            Sink::Done { tx, seq, method } => {
+                let _ = tx.send(Completed {
+                    seq,
+                    method,
+                    result,
+                });
+            }
+        }
+    }
+}
+
 impl<R> Typed<R> {
     pub(crate) fn new(sink: Sink<R>) -> Self {
         Typed { reply: None, sink }
@@ -58,7 +76,7 @@ pub(crate) enum Body<'a> {
 }
 
 impl Body<'_> {
-    fn bytes(&self) -> &[u8] {
+    pub(crate) fn bytes(&self) -> &[u8] {
         match self {
             Body::Borrowed(b) => b,
             Body::Shared(b) => b,
@@ -101,20 +119,7 @@ impl<R: Reply> Waiting for Typed<R> {
 
     fn complete(self: Box<Self>, outcome: Result<()>) {
         let Typed { reply, sink } = *self;
-        let result = outcome.and_then(|()| reply.ok_or(Error::Shutdown));
-        // A caller that went away no longer wants the result: dropping it is right.
-        match sink {
-            Sink::Oneshot(tx) => {
-                let _ = tx.send(result);
-            }
-            Sink::Done { tx, seq, method } => {
-                let _ = tx.send(Completed {
-                    seq,
-                    method,
-                    result,
-                });
-            }
-        }
+        sink.send(outcome.and_then(|()| reply.ok_or(Error::Shutdown)));
     }
 }
 

@@ -107,6 +107,17 @@ pub struct GoType {
     pub string: Cow<'static, str>,
 }
 
+/// An unnamed composite Go type, by its shape: Go's `[]T`, `*T` and `map[K]V` are one type
+/// however many Rust types spell them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Shape {
+    Ptr(TypeRef),
+    Slice(TypeRef),
+    Bytes,
+    Array(TypeRef, usize),
+    Map(TypeRef, TypeRef),
+}
+
 /// A registry of described Go types, filled by [`GobType::build`].
 ///
 /// Besides the types it records the concrete types an interface may hold, under the names
@@ -117,6 +128,8 @@ pub struct TypeBuilder {
     types: Vec<GoType>,
     by_rust: FxHashMap<std::any::TypeId, TypeRef>,
     basics: HashMap<&'static str, TypeRef>,
+    /// Unnamed composites of the std types, keyed by shape (see [`shape`](Self::shape)).
+    shapes: FxHashMap<Shape, TypeRef>,
     concrete: HashMap<Cow<'static, str>, TypeRef>,
 }
 
@@ -257,6 +270,33 @@ impl TypeBuilder {
         describe: impl FnOnce(&mut TypeBuilder) -> GoKind,
     ) -> TypeRef {
         self.named::<R>("", "", describe)
+    }
+
+    /// An unnamed composite (`*T`, `[]T`, `[N]T`, `map[K]V`) whose parts are described
+    /// already, keyed by its shape rather than by a Rust type: so the std impls need no
+    /// `'static` bound, and `Vec<&'a str>` has a Go type as `Vec<String>` has. (An unnamed
+    /// composite cannot be recursive in Rust without a named type in between, which
+    /// [`named`](Self::named) memoizes.)
+    pub(crate) fn shape(&mut self, kind: GoKind) -> TypeRef {
+        let key = match kind {
+            GoKind::Ptr(t) => Shape::Ptr(t),
+            GoKind::Slice(t) => Shape::Slice(t),
+            GoKind::Bytes => Shape::Bytes,
+            GoKind::Array { elem, len } => Shape::Array(elem, len),
+            GoKind::Map(k, v) => Shape::Map(k, v),
+            _ => unreachable!("shape is only called for unnamed composites"),
+        };
+        if let Some(&r) = self.shapes.get(&key) {
+            return r;
+        }
+        let string = Cow::Owned(self.shape_string(&kind));
+        let r = self.push(GoType {
+            kind,
+            name: Cow::Borrowed(""),
+            string,
+        });
+        self.shapes.insert(key, r);
+        r
     }
 
     /// The kind for a slice of `elem`: `[]byte` when the element is `uint8`.

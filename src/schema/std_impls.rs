@@ -64,55 +64,54 @@ impl<T: GobType + ToOwned + ?Sized> GobType for std::borrow::Cow<'_, T> {
 }
 
 /// `Option<T>` is Go's `*T`: `None` is a nil pointer (omitted from a struct).
-impl<T: GobType + 'static> GobType for Option<T> {
+impl<T: GobType> GobType for Option<T> {
     fn build(b: &mut TypeBuilder) -> TypeRef {
-        b.unnamed::<Option<T>>(|b| GoKind::Ptr(T::build(b)))
+        let t = T::build(b);
+        b.shape(GoKind::Ptr(t))
     }
 }
 
-impl<T: GobType + 'static> GobType for Vec<T> {
+impl<T: GobType> GobType for Vec<T> {
     fn build(b: &mut TypeBuilder) -> TypeRef {
-        b.unnamed::<Vec<T>>(|b| {
-            let e = T::build(b);
-            b.slice_of(e)
-        })
+        let e = T::build(b);
+        let kind = b.slice_of(e);
+        b.shape(kind)
     }
 }
 
-impl<T: GobType + 'static> GobType for [T] {
+impl<T: GobType> GobType for [T] {
     fn build(b: &mut TypeBuilder) -> TypeRef {
-        b.unnamed::<[T]>(|b| {
-            let e = T::build(b);
-            b.slice_of(e)
-        })
+        let e = T::build(b);
+        let kind = b.slice_of(e);
+        b.shape(kind)
     }
 }
 
-impl<T: GobType + 'static> GobType for std::collections::VecDeque<T> {
+impl<T: GobType> GobType for std::collections::VecDeque<T> {
     fn build(b: &mut TypeBuilder) -> TypeRef {
         Vec::<T>::build(b)
     }
 }
 
 /// `[T; N]` is Go's `[N]T` (so `[u8; N]` is an array of `uint8`, not `[]byte`, as in Go).
-impl<T: GobType + 'static, const N: usize> GobType for [T; N] {
+impl<T: GobType, const N: usize> GobType for [T; N] {
     fn build(b: &mut TypeBuilder) -> TypeRef {
-        b.unnamed::<[T; N]>(|b| GoKind::Array {
-            elem: T::build(b),
-            len: N,
-        })
+        let elem = T::build(b);
+        b.shape(GoKind::Array { elem, len: N })
     }
 }
 
-impl<K: GobType + 'static, V: GobType + 'static, S: 'static> GobType for HashMap<K, V, S> {
+impl<K: GobType, V: GobType, S> GobType for HashMap<K, V, S> {
     fn build(b: &mut TypeBuilder) -> TypeRef {
-        b.unnamed::<HashMap<K, V, S>>(|b| GoKind::Map(K::build(b), V::build(b)))
+        BTreeMap::<K, V>::build(b)
     }
 }
 
-impl<K: GobType + 'static, V: GobType + 'static> GobType for BTreeMap<K, V> {
+impl<K: GobType, V: GobType> GobType for BTreeMap<K, V> {
     fn build(b: &mut TypeBuilder) -> TypeRef {
-        b.unnamed::<BTreeMap<K, V>>(|b| GoKind::Map(K::build(b), V::build(b)))
+        let k = K::build(b);
+        let v = V::build(b);
+        b.shape(GoKind::Map(k, v))
     }
 }
 
