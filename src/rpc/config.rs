@@ -153,7 +153,7 @@ impl ClientBuilder {
     ///     .busy_poll(Duration::from_micros(50))
     ///     .dial("127.0.0.1:1234")
     ///     .await?;
-    /// let sum: i64 = client.call("Arith.Add", &(1i64, 2i64)).await?;
+    /// let hello: String = client.call("HelloService.Hello", "gopher").await?;
     /// # Ok(()) }
     /// ```
     pub fn busy_poll(mut self, budget: impl Into<Option<Duration>>) -> Self {
