@@ -16,7 +16,25 @@ use std::time::Duration;
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
-/// How a [`Pool`] picks the connection for a call.
+/// How a [`Pool`] picks the connection for a call (round-robin unless
+/// [`PoolBuilder::balance`] says otherwise).
+///
+/// ```
+/// use gobrpc::rpc::{Balance, Client, Pool};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// assert_eq!(Balance::default(), Balance::RoundRobin);
+/// // Replicas of uneven speed: the slower one gets fewer calls.
+/// let pool = Pool::builder()
+///     .balance(Balance::LeastPending)
+///     .lazy(true)
+///     .member(|| Client::dial("127.0.0.1:7001"))
+///     .member(|| Client::dial("127.0.0.1:7002"))
+///     .build();
+/// assert_eq!(pool.stats().len(), 2);
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum Balance {
@@ -148,6 +166,19 @@ struct PoolInner {
 }
 
 /// What [`Pool::stats`] tells about one member.
+///
+/// ```
+/// use gobrpc::rpc::{Client, Pool};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// // A lazy pool connects at its first call: no member is connected yet.
+/// let pool = Pool::builder().lazy(true).member(|| Client::dial("127.0.0.1:7001")).build();
+/// let member = &pool.stats()[0];
+/// assert!(!member.connected);
+/// assert_eq!((member.in_flight, member.calls), (0, 0));
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct MemberStats {

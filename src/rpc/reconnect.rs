@@ -16,7 +16,36 @@ use tokio::sync::{watch, Notify};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-/// What a connect function returns: a future of a new [`Client`].
+/// What a connect function returns: a future of a new [`Client`]. Name it when one connect
+/// function picks among futures of different types, such as a transport chosen at run time.
+///
+/// ```
+/// # use gobrpc::rpc::server::{Context, Server, Service};
+/// use gobrpc::rpc::{Client, ConnectFuture, ReconnectingClient};
+///
+/// /// TCP for `host:port`, a Unix socket for a path.
+/// fn dial_any(addr: String) -> ConnectFuture {
+///     if addr.starts_with('/') {
+///         Box::pin(async move { Client::dial_unix(addr).await })
+///     } else {
+///         Box::pin(async move { Client::dial(addr.as_str()).await })
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let svc = Service::named("Arith").method("Double", |_: Context, n: i64| async move { Ok::<i64, String>(n * 2) });
+/// # let server = Server::builder().service(svc).build();
+/// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+/// # let addr = listener.local_addr()?.to_string();
+/// # tokio::spawn(async move { server.serve(listener).await });
+/// let client = ReconnectingClient::builder()
+///     .connect(move || dial_any(addr.clone()))
+///     .await?;
+/// let four: i64 = client.call("Arith.Double", &2i64).await?;
+/// assert_eq!(four, 4);
+/// # Ok(()) }
+/// ```
 pub type ConnectFuture = Pin<Box<dyn Future<Output = Result<Client>> + Send>>;
 
 /// A user's connect function, boxed.

@@ -50,7 +50,26 @@ impl<A> MethodCall<A> {
     }
 }
 
-/// The futures a [`TowerClient`] returns.
+/// The futures a [`TowerClient`] returns: the reply, or the call's error.
+///
+/// ```
+/// # use gobrpc::rpc::server::{Context, Server, Service};
+/// use gobrpc::rpc::{CallFuture, Client, MethodCall, TowerClient};
+/// use tower_service::Service as TowerService;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let svc = Service::named("Arith").method("Double", |_: Context, n: i64| async move { Ok::<i64, String>(n * 2) });
+/// # let server = Server::builder().service(svc).build();
+/// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+/// # let addr = listener.local_addr()?;
+/// # tokio::spawn(async move { server.serve(listener).await });
+/// let mut svc: TowerClient<Client, i64> = TowerClient::new(Client::dial(addr).await?);
+/// // Sent now; awaited later, from anywhere (it is Send and 'static).
+/// let pending: CallFuture<i64> = svc.call(MethodCall::new("Arith.Double", 21i64));
+/// assert_eq!(tokio::spawn(pending).await??, 42);
+/// # Ok(()) }
+/// ```
 pub type CallFuture<R> = Pin<Box<dyn Future<Output = Result<R>> + Send>>;
 
 mod sealed {
@@ -61,7 +80,22 @@ mod sealed {
 }
 
 /// What a [`TowerClient`] sends calls with: a [`Client`], a [`ReconnectingClient`] or a
-/// [`Pool`].
+/// [`Pool`] (sealed: these three are all there is).
+///
+/// ```
+/// use gobrpc::rpc::{Backend, Client, Pool, TowerClient};
+///
+/// /// The same tower stack over whichever client the configuration asks for.
+/// fn doubler<C: Backend>(backend: C) -> TowerClient<C, i64> {
+///     TowerClient::new(backend)
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let pool = Pool::builder().lazy(true).member(|| Client::dial("127.0.0.1:7001")).build();
+/// let _svc: TowerClient<Pool, i64> = doubler(pool);
+/// # }
+/// ```
 pub trait Backend: sealed::Sealed + Clone + Send + Sync + 'static {
     /// Sends one call.
     #[doc(hidden)]
