@@ -65,7 +65,7 @@ impl<A> MethodCall<A> {
 /// # let addr = listener.local_addr()?;
 /// # tokio::spawn(async move { server.serve(listener).await });
 /// let mut svc: TowerClient<Client, i64> = TowerClient::new(Client::dial(addr).await?);
-/// // Sent now; awaited later, from anywhere (it is Send and 'static).
+/// // Sent when first polled; it is Send and 'static, so any task can await it.
 /// let pending: CallFuture<i64> = svc.call(MethodCall::new("Arith.Double", 21i64));
 /// assert_eq!(tokio::spawn(pending).await??, 42);
 /// # Ok(()) }
