@@ -30,6 +30,7 @@ fn kind_of(s: &Session<'_>, ty: TypeRef) -> Result<K> {
 
 /// Encodes `value` as a top-level value of type `ty` (also used for an interface's concrete
 /// value): a struct as itself, anything else as a "singleton" after a `00` delta.
+#[inline]
 pub(super) fn encode_top<T: Serialize + ?Sized>(
     s: &mut Session<'_>,
     value: &T,
