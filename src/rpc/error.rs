@@ -124,6 +124,15 @@ impl Error {
 
     /// True unless the request certainly did not run: it was not sent
     /// ([`Delivery::NotSent`]). An answered call counts as run.
+    ///
+    /// ```
+    /// use gobrpc::rpc::Error;
+    /// use std::sync::Arc;
+    ///
+    /// assert!(Error::Server("boom".into()).may_have_run()); // it ran, and failed
+    /// assert!(Error::UnexpectedEof.may_have_run()); // sent; the reply was lost
+    /// assert!(!Error::NotSent(Arc::new(Error::UnexpectedEof)).may_have_run());
+    /// ```
     pub fn may_have_run(&self) -> bool {
         self.delivery() != Delivery::NotSent
     }

@@ -48,6 +48,23 @@ pub enum Balance {
 
 /// Builds a [`Pool`]: its members (one per connection), its balancing, and the
 /// [`ReconnectingClient`] settings every member shares.
+///
+/// ```
+/// use gobrpc::rpc::{Balance, Client, Pool};
+/// use std::time::Duration;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let pool = Pool::builder()
+///     .balance(Balance::RoundRobin)
+///     .timeout(Duration::from_secs(5))
+///     .lazy(true) // dial at the first call
+///     .members(2, || Client::dial("127.0.0.1:7001")) // two connections to one replica
+///     .member(|| Client::dial("127.0.0.1:7002")) // and one to another
+///     .build();
+/// assert_eq!(pool.stats().len(), 3);
+/// # }
+/// ```
 #[derive(Default)]
 #[must_use]
 pub struct PoolBuilder {

@@ -156,6 +156,18 @@ fn random_unit() -> f64 {
 }
 
 /// How a [`ReconnectingClient`] or [`Pool`](super::Pool) behaves.
+///
+/// ```
+/// use gobrpc::rpc::{Backoff, ReconnectingClient};
+/// use std::time::Duration;
+///
+/// let builder = ReconnectingClient::builder()
+///     .backoff(Backoff::default().initial(Duration::from_millis(50)).max(Duration::from_secs(2)))
+///     .timeout(Duration::from_secs(10)) // per call, waiting for a connection included
+///     .max_retries(3);
+/// // then: builder.connect(|| Client::dial("127.0.0.1:1234")).await?
+/// # drop(builder);
+/// ```
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct ReconnectBuilder {
@@ -438,6 +450,35 @@ impl Inner {
 ///   the call is marked [`idempotent`](RetryCall::idempotent); otherwise it fails with
 ///   [`Error::MayHaveRun`], which says it may or may not have run;
 /// - the server answered, even with an error, or the call timed out: never.
+///
+/// ```
+/// use gobrpc::rpc::{Client, Error, ReconnectingClient};
+/// use std::time::Duration;
+///
+/// # use gobrpc::rpc::server::{Context, Server, Service};
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let svc = Service::named("Arith").method("Double", |_: Context, n: i64| async move { Ok::<i64, String>(n * 2) });
+/// # let server = Server::builder().service(svc).build();
+/// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+/// # let addr = listener.local_addr()?;
+/// # tokio::spawn(async move { server.serve(listener).await });
+/// let client = ReconnectingClient::builder()
+///     .timeout(Duration::from_secs(5))
+///     .connect(move || Client::dial(addr))
+///     .await?;
+/// // Safe to send twice: retried on a new connection if the reply is lost.
+/// let six: i64 = client.call("Arith.Double", &3i64).idempotent().await?;
+/// assert_eq!(six, 6);
+/// // Not marked idempotent: never sent twice; if its reply were lost it would fail with
+/// // Error::MayHaveRun, and the caller decides.
+/// match client.call::<_, i64>("Arith.Double", &4i64).await {
+///     Ok(eight) => assert_eq!(eight, 8),
+///     Err(e @ Error::MayHaveRun(_)) => eprintln!("may or may not have run: {e}"),
+///     Err(e) => return Err(e.into()),
+/// }
+/// # Ok(()) }
+/// ```
 ///
 /// Cheap to clone; the connection is closed when the last clone is dropped.
 #[derive(Clone)]

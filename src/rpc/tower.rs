@@ -14,6 +14,13 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 /// A tower request: the service method and its arguments.
+///
+/// ```
+/// use gobrpc::rpc::MethodCall;
+///
+/// let call = MethodCall::new("Arith.Double", 21i64).idempotent();
+/// assert_eq!((call.method.as_str(), call.args), ("Arith.Double", 21));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct MethodCall<A> {
     /// `"Service.Method"`.
