@@ -74,6 +74,10 @@ fn flush() {
         let mut out = std::io::stdout().lock();
         let r = out.write_all(p).and_then(|()| out.flush());
         p.clear();
+        if p.capacity() > 1 << 20 {
+            // A burst of large values: do not keep their room for good.
+            *p = Vec::new();
+        }
         if let Err(e) = r {
             if e.kind() == std::io::ErrorKind::BrokenPipe {
                 std::process::exit(0);
