@@ -72,8 +72,9 @@ impl Drop for TapProc {
 }
 
 /// `gobrpc-bench raw-proxy`: forwards every connection to `upstream` as the tap does (a
-/// task per connection, 64 KiB reads, each written on at once; a tokio multi-thread
-/// runtime, as `gobrpc tap` runs), decoding nothing. Runs until stdin ends.
+/// task per connection, 64 KiB reads, each written on at once; a tokio current-thread
+/// runtime, as each of `gobrpc tap`'s threads runs, one connection on one thread), decoding
+/// nothing. Runs until stdin ends.
 pub fn run_raw_proxy(addr: &str, upstream: &str) -> Result<(), String> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     async fn pump(
@@ -88,9 +89,9 @@ pub fn run_raw_proxy(addr: &str, upstream: &str) -> Result<(), String> {
         }
         let _ = to.shutdown().await;
     }
-    // As many workers as cores, as tokio's default multi-thread runtime (the tap's).
-    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let rt = crate::client::runtime(cores)?;
+    // One current-thread runtime: the benchmark's one connection is served as the tap
+    // serves it, on one thread of its own.
+    let rt = crate::client::runtime(0)?;
     rt.block_on(async {
         let listener = tokio::net::TcpListener::bind(addr)
             .await

@@ -124,7 +124,13 @@ impl Event {
                     }
                 };
                 if let Some(latency) = latency {
-                    let _ = write!(s, ",\"latency_ns\":{}", latency.as_nanos());
+                    s.push_str(",\"latency_ns\":");
+                    match u64::try_from(latency.as_nanos()) {
+                        Ok(n) => push_uint(&mut s, n, 1),
+                        Err(_) => {
+                            let _ = write!(s, "{}", latency.as_nanos());
+                        }
+                    }
                 }
             }
             Event::Problem(p) => {
@@ -219,6 +225,7 @@ fn write_rfc3339(t: SystemTime, s: &mut String) {
 
 /// `v` in decimal, zero-padded to at least `width` digits (as `{v:0width$}`).
 fn push_uint(s: &mut String, mut v: u64, width: usize) {
+    const ZEROS: &str = "00000000000000000000";
     let mut digits = [b'0'; 20];
     let mut at = digits.len();
     while v > 0 || at == digits.len() {
@@ -226,12 +233,10 @@ fn push_uint(s: &mut String, mut v: u64, width: usize) {
         digits[at] = b'0' + (v % 10) as u8;
         v /= 10;
     }
-    for _ in digits.len() - at..width {
-        s.push('0');
-    }
-    for &b in &digits[at..] {
-        s.push(b as char);
-    }
+    let len = digits.len() - at;
+    s.push_str(&ZEROS[..width.saturating_sub(len).min(ZEROS.len())]);
+    // ASCII digits: always UTF-8.
+    s.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
 }
 
 #[cfg(test)]

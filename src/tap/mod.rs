@@ -131,15 +131,59 @@ impl Listener {
         }
     }
 
-    async fn accept(&self) -> std::io::Result<Box<dyn Io>> {
+    async fn accept(&self) -> std::io::Result<Accepted> {
         Ok(match &self.inner {
             ListenerKind::Tcp(l) => {
                 let (s, _) = l.accept().await?;
                 let _ = s.set_nodelay(true);
-                Box::new(s)
+                Accepted::Tcp(s)
             }
             #[cfg(unix)]
-            ListenerKind::Unix(l) => Box::new(l.accept().await?.0),
+            ListenerKind::Unix(l) => Accepted::Unix(l.accept().await?.0),
+        })
+    }
+}
+
+/// An accepted connection, registered with the runtime that accepted it.
+enum Accepted {
+    Tcp(tokio::net::TcpStream),
+    #[cfg(unix)]
+    Unix(tokio::net::UnixStream),
+}
+
+/// An accepted connection between runtimes: a non-blocking std socket.
+enum Moving {
+    Tcp(std::net::TcpStream),
+    #[cfg(unix)]
+    Unix(std::os::unix::net::UnixStream),
+}
+
+impl Accepted {
+    fn boxed(self) -> Box<dyn Io> {
+        match self {
+            Accepted::Tcp(s) => Box::new(s),
+            #[cfg(unix)]
+            Accepted::Unix(s) => Box::new(s),
+        }
+    }
+
+    /// Leaves this runtime (the socket stays non-blocking).
+    fn into_std(self) -> std::io::Result<Moving> {
+        Ok(match self {
+            Accepted::Tcp(s) => Moving::Tcp(s.into_std()?),
+            #[cfg(unix)]
+            Accepted::Unix(s) => Moving::Unix(s.into_std()?),
+        })
+    }
+}
+
+impl Moving {
+    /// Joins the runtime of the calling task.
+    fn into_tokio(self) -> std::io::Result<Box<dyn Io>> {
+        Ok(match self {
+            Moving::Tcp(s) => Box::new(tokio::net::TcpStream::from_std(s)?),
+            #[cfg(unix)]
+            Moving::Unix(s) => Box::new(tokio::net::UnixStream::from_std(s)?),
         })
     }
 }
@@ -152,7 +196,9 @@ pub struct Tap {
     upstream: Addr,
     http: bool,
     sink: Sink,
+    flush: Arc<dyn Fn() + Send + Sync>,
     next_conn: Arc<AtomicU64>,
+    runtimes: Arc<[tokio::runtime::Handle]>,
 }
 
 impl fmt::Debug for Tap {
@@ -172,8 +218,28 @@ impl Tap {
             upstream,
             http: false,
             sink: Arc::new(sink),
+            flush: Arc::new(|| ()),
             next_conn: Arc::new(AtomicU64::new(1)),
+            runtimes: Arc::new([]),
         }
+    }
+
+    /// Calls `flush` after each burst of events given to the sink, on the same thread: after
+    /// the calls completed by one read from a socket, after the calls left unanswered when
+    /// a connection closes, after each problem. A sink that buffers what it writes writes it
+    /// here, once per burst rather than once per event.
+    pub fn flush(mut self, flush: impl Fn() + Send + Sync + 'static) -> Tap {
+        self.flush = Arc::new(flush);
+        self
+    }
+
+    /// Serves the connections on these runtimes, in turn, rather than on the one
+    /// [`Tap::serve`] runs on. A connection stays on its runtime: with a current-thread
+    /// runtime per core, both directions of a connection, and the readiness events that
+    /// wake them, are handled on one thread, without waking another.
+    pub fn runtimes(mut self, runtimes: Vec<tokio::runtime::Handle>) -> Tap {
+        self.runtimes = runtimes.into();
+        self
     }
 
     /// Expects every connection to start with HTTP `CONNECT` (Go's `rpc.DialHTTP`): the
@@ -197,7 +263,25 @@ impl Tap {
                 Err(e) => return Err(e),
             };
             let conn = self.next_conn.fetch_add(1, Ordering::Relaxed);
-            tokio::spawn(self.clone().serve_conn(conn, client));
+            if self.runtimes.is_empty() {
+                tokio::spawn(self.clone().serve_conn(conn, client.boxed()));
+                continue;
+            }
+            let client = match client.into_std() {
+                Ok(c) => c,
+                Err(e) => {
+                    self.problem(conn, None, format!("accept: {e}"));
+                    continue;
+                }
+            };
+            let rt = &self.runtimes[(conn as usize) % self.runtimes.len()];
+            let tap = self.clone();
+            rt.spawn(async move {
+                match client.into_tokio() {
+                    Ok(client) => tap.serve_conn(conn, client).await,
+                    Err(e) => tap.problem(conn, None, format!("accept: {e}")),
+                }
+            });
         }
     }
 
@@ -238,6 +322,7 @@ impl Tap {
                 ),
             }
         }
+        (self.flush)();
     }
 
     /// Forwards `from` to `to` until the end, decoding a copy.
@@ -269,8 +354,11 @@ impl Tap {
             if let Some(p) = problem {
                 self.problem(conn, Some(dir), format!("{p}; forwarding without decoding"));
             }
-            for m in messages {
-                self.matched(conn, dir, m, at, time, &calls);
+            if !messages.is_empty() {
+                for m in messages {
+                    self.matched(conn, dir, m, at, time, &calls);
+                }
+                (self.flush)();
             }
         }
         if let Some(p) = dec.finish() {
@@ -360,6 +448,7 @@ impl Tap {
             direction,
             message,
         }));
+        (self.flush)();
     }
 }
 
