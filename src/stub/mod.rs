@@ -37,7 +37,7 @@
 //!
 //! Services and methods the file does not name get Go's errors (`rpc: can't find service
 //! S.M`, `rpc: can't find method S.M`) from the [`Server`], and are recorded too, with that
-//! error (see [`InvalidRequest`](crate::rpc::server::InvalidRequest)). The argument is
+//! error (see [`InvalidRequest`]). The argument is
 //! taken as the client sent it (with the client's type definitions) and not checked
 //! against `"arg"`, which names it on the debug page.
 //!
