@@ -109,7 +109,9 @@ impl<R> Future for Call<R> {
             }
         }
         if let (Some(spin), Some(guard)) = (&mut this.busy_poll, &this.guard) {
-            if !spin.spin(cx, || guard.pending.len() <= 1) {
+            if spin.spin(cx, || guard.pending.len() <= 1) {
+                guard.pending.count_spin();
+            } else {
                 this.busy_poll = None;
             }
         }

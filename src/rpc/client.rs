@@ -374,6 +374,14 @@ impl Client {
         self.shared.pending.len()
     }
 
+    /// How many busy-poll turns this connection's calls have taken (a diagnostic, for
+    /// tests: it shows that calls spun, or that they did not; see
+    /// [`ClientBuilder::busy_poll`]).
+    #[doc(hidden)]
+    pub fn busy_poll_turns(&self) -> u64 {
+        self.shared.pending.spin_turns()
+    }
+
     /// True once the connection has died or the client was closed.
     pub fn is_shut_down(&self) -> bool {
         self.shared.requests.lock().closed

@@ -143,9 +143,22 @@ pub(crate) struct Pending {
     drained: Notify,
     /// Signalled when the connection dies.
     died: Notify,
+    /// Busy-poll turns taken by this connection's calls (a diagnostic).
+    spin_turns: std::sync::atomic::AtomicU64,
 }
 
 impl Pending {
+    /// Counts one busy-poll turn.
+    pub(crate) fn count_spin(&self) {
+        self.spin_turns
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Busy-poll turns taken so far.
+    pub(crate) fn spin_turns(&self) -> u64 {
+        self.spin_turns.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }

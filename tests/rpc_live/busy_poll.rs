@@ -33,6 +33,8 @@ async fn sequential_then_concurrent() {
         assert_eq!(r.expect("concurrent call").c, 10_000 + i as i64);
     }
     assert_eq!(client.pending(), 0);
+    // The calls made alone spun (or were answered before their first turn: not all 500).
+    assert!(client.busy_poll_turns() > 0, "no call spun");
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -92,7 +94,38 @@ async fn other_tasks_run_while_a_call_spins() {
             .unwrap();
         assert_eq!(r.c, 5);
         counter.abort();
+        // The call spun for its whole wait (a 10 s budget, a 100 ms reply), and the counting
+        // task ran between its turns.
+        assert!(client.busy_poll_turns() > 0, "the call did not spin");
         assert!(ticks.load(std::sync::atomic::Ordering::Relaxed) > 0);
+    })
+    .await
+}
+
+/// Without busy polling no call spins; with it, a call made while another is in flight
+/// does not spin either.
+#[tokio::test(flavor = "current_thread")]
+async fn only_a_call_alone_in_flight_spins() {
+    timed(60, async {
+        let srv = GoServer::tcp();
+        let plain = Client::dial(srv.tcp_addr().as_str()).await.expect("dial");
+        let r: Reply = plain.call("Arith.SleepMilli", &args(20, 1)).await.unwrap();
+        assert_eq!(r.c, 1);
+        assert_eq!(plain.busy_poll_turns(), 0);
+
+        let client = busy_client(&srv, Duration::from_secs(10)).await;
+        let before = client.busy_poll_turns(); // the dial's probe may have spun
+                                               // A long call first, not yet awaited (a `go` call spins only when polled)...
+        let long = client.go::<_, Reply>("Arith.SleepMilli", &args(300, 2));
+        // ...then one made while it is in flight: not alone, so it parks at once.
+        let r: Reply = client.call("Arith.SleepMilli", &args(50, 3)).await.unwrap();
+        assert_eq!(r.c, 3);
+        assert_eq!(
+            client.busy_poll_turns(),
+            before,
+            "a call spun with another in flight"
+        );
+        assert_eq!(long.await.unwrap().c, 2);
     })
     .await
 }
