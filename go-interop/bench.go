@@ -111,21 +111,7 @@ func newTenStrings() *TenStrings {
 // a client decodes each reply into a new value.
 func benchDecodeTenStrings(b *testing.B) {
 	v := newTenStrings()
-	first, values := steadyStream(b, v)
-	r := &replayBuf{data: first}
-	dec := gob.NewDecoder(r)
-	got := new(TenStrings)
-	benchMust(b, dec.Decode(got))
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		r.set(values)
-		got = new(TenStrings)
-		if err := dec.Decode(got); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if *got != *v {
+	if got := benchSteadyDecode(b, v, true); *got != *v {
 		b.Fatalf("decoded %+v", got)
 	}
 }
@@ -258,22 +244,32 @@ func benchEncodeBenchStruct(b *testing.B) {
 // BenchmarkEndToEndByteBuffer).
 func benchDecodeBenchStruct(b *testing.B) {
 	v := newBench()
+	got := benchSteadyDecode(b, v, false)
+	if got.A != v.A || got.C != v.C || !bytes.Equal(got.D, v.D) {
+		b.Fatalf("decoded %+v", got)
+	}
+}
+
+// benchSteadyDecode times Decode of v's steady-state stream (its typedef already seen):
+// into a new value each op when fresh, else into the same one. It returns the last value.
+func benchSteadyDecode[T any](b *testing.B, v *T, fresh bool) *T {
 	first, values := steadyStream(b, v)
 	r := &replayBuf{data: first}
 	dec := gob.NewDecoder(r)
-	got := new(Bench)
+	got := new(T)
 	benchMust(b, dec.Decode(got))
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		r.set(values)
+		if fresh {
+			got = new(T)
+		}
 		if err := dec.Decode(got); err != nil {
 			b.Fatal(err)
 		}
 	}
-	if got.A != v.A || got.C != v.C || !bytes.Equal(got.D, v.D) {
-		b.Fatalf("decoded %+v", got)
-	}
+	return got
 }
 
 // steadyStream returns v's first encoding (type definition and value) and the bytes a
