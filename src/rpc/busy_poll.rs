@@ -41,12 +41,11 @@ impl BusyPoll {
     /// Called when the reply is not there yet: true if the task has arranged to be polled
     /// again after the runtime's next non-blocking poll of its I/O driver (the caller
     /// returns `Pending`), false once the budget is spent or `alone` is false (the caller
-    /// parks as usual).
+    /// then drops this state and parks as usual).
     pub(crate) fn spin(&mut self, cx: &mut Context<'_>, alone: impl FnOnce() -> bool) -> bool {
         let now = Instant::now();
         let started = *self.started.get_or_insert(now);
         if now.duration_since(started) >= self.budget || !alone() {
-            self.budget = Duration::ZERO; // no spinning again for this call
             return false;
         }
         // The first poll of `yield_now` hands the waker to the runtime to wake after it
